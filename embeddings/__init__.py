@@ -1,0 +1,1 @@
+"""Generic vector and lexical search machinery (knows nothing about IKZ)."""

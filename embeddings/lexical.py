@@ -1,0 +1,93 @@
+"""Lexical BM25 scoring with German stemming, stop words and umlaut folding (bm25s + PyStemmer)."""
+
+from __future__ import annotations
+
+import re
+import threading
+from collections.abc import Sequence
+
+import bm25s
+import numpy as np
+import Stemmer
+from bm25s.stopwords import STOPWORDS_EN, STOPWORDS_GERMAN
+
+_WORD = re.compile(r"[0-9a-zA-ZäöüÄÖÜß]+(?:[-'][0-9a-zA-ZäöüÄÖÜß]+)*")
+_FOLD = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss", "é": "e", "è": "e"})
+
+
+def fold(text: str) -> str:
+    """Lower-case and spell umlauts out (ä→ae, ß→ss) so that 'Buergerbuero' matches 'Bürgerbüro'."""
+    return text.lower().translate(_FOLD)
+
+
+_STOP = {fold(w) for w in STOPWORDS_GERMAN} | {fold(w) for w in STOPWORDS_EN} | {
+    "gibt", "welche", "welcher", "welches", "wer", "wie", "was", "wo", "wann", "bitte", "sagen", "kann",
+    "koennen", "muss", "muessen", "soll", "sollen", "ueber", "etwas", "infos", "information", "informationen",
+}
+
+
+class GermanAnalyzer:
+    """Tokenise → fold umlauts → drop stop words → Snowball German stem; hyphenated words also split."""
+
+    def __init__(self) -> None:
+        self._stemmer = Stemmer.Stemmer("german")
+        self._lock = threading.Lock()  # PyStemmer objects are not thread-safe
+
+    def words(self, text: str) -> list[str]:
+        """Folded words without stop words (no stemming)."""
+        out: list[str] = []
+        for match in _WORD.finditer(text):
+            word = fold(match.group())
+            parts = [word] + (word.split("-") if "-" in word else [])
+            out.extend(p for p in parts if len(p) > 1 and p not in _STOP)
+        return out
+
+    def tokens(self, text: str) -> list[str]:
+        words = self.words(text)
+        with self._lock:
+            return self._stemmer.stemWords(words)
+
+
+class LexicalIndex:
+    """BM25 over a list of texts, addressed by the caller's int64 ids."""
+
+    def __init__(self, ids: Sequence[int], texts: Sequence[str], analyzer: GermanAnalyzer | None = None) -> None:
+        self.analyzer = analyzer or GermanAnalyzer()
+        self.ids = np.asarray(list(ids), dtype=np.int64)
+        self._position = {int(i): p for p, i in enumerate(self.ids)}
+        corpus = [self.analyzer.tokens(t) or ["_"] for t in texts]
+        self._bm25 = bm25s.BM25(k1=1.2, b=0.75)
+        self._vocab: set[str] = set()
+        if corpus:
+            self._bm25.index(corpus, show_progress=False)
+            self._vocab = {tok for doc in corpus for tok in doc}
+        self._lock = threading.Lock()
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def query_tokens(self, query: str) -> list[str]:
+        """The query's analysed tokens that occur in the corpus."""
+        return [t for t in dict.fromkeys(self.analyzer.tokens(query)) if t in self._vocab]
+
+    def all_scores(self, query: str) -> np.ndarray:
+        """BM25 score of every text, in id order (zeros when no query term is known)."""
+        tokens = self.query_tokens(query)
+        if not tokens or not len(self.ids):
+            return np.zeros(len(self.ids), dtype=np.float32)
+        with self._lock:
+            return np.asarray(self._bm25.get_scores(tokens), dtype=np.float32)
+
+    def search(self, query: str, k: int) -> list[tuple[int, float]]:
+        """The ``k`` best ids with positive BM25 scores, best first."""
+        scores = self.all_scores(query)
+        if not scores.size:
+            return []
+        k = min(k, scores.size)
+        top = np.argpartition(-scores, k - 1)[:k]
+        top = top[np.argsort(-scores[top])]
+        return [(int(self.ids[p]), float(scores[p])) for p in top if scores[p] > 0]
+
+    def scores_for(self, query: str, ids: Sequence[int]) -> dict[int, float]:
+        scores = self.all_scores(query)
+        return {int(i): float(scores[self._position[int(i)]]) for i in ids if int(i) in self._position}

@@ -1,0 +1,1 @@
+"""IKZ domain: data model, ingestion, chunking, indexing, retrieval and answers."""

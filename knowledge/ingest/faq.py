@@ -1,0 +1,12 @@
+"""FAQ entries from `.jsonl` with `id, question, answer, topic`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from knowledge.ingest.records import FaqRecord, LoadResult
+from knowledge.ingest.tabular import load_records
+
+
+def load_faq(path: Path) -> LoadResult[FaqRecord]:
+    return load_records(Path(path), FaqRecord, allowed=(".jsonl", ".csv"))

@@ -1,0 +1,248 @@
+"""Recognise Kreise, towns, topics and legal forms of the knowledge base in a question.
+
+Names are matched after folding umlauts (``Duelmen`` = ``Dülmen``), as 1–4 word n-grams, with a
+fuzzy fallback for typos (``Coesfled``). Town names that are also ordinary words (``Wetter``,
+``Senden``) only count after a preposition such as "in" or "aus".
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field, replace
+
+from embeddings.lexical import GermanAnalyzer, fold
+from knowledge.catalog import ItemInfo
+
+# Canonical legal-form keys → phrases that name them (folded). Values in the data are mapped to
+# a key when they contain one of its phrases.
+LEGAL_FORMS: dict[str, tuple[str, ...]] = {
+    "Zweckverband": ("zweckverband", "zweckverbaende", "zweckverbaenden", "zweckverbands", "zweckverbandes",
+                     "special purpose association", "special-purpose association", "joint authority"),
+    "öffentlich-rechtliche Vereinbarung": ("oeffentlich-rechtliche vereinbarung", "oeffentlich-rechtlichen vereinbarung",
+                                           "oeffentlich rechtliche vereinbarung", "oeffentlich-rechtlichen vereinbarungen",
+                                           "oeffentlich-rechtliche vereinbarungen", "oer-vereinbarung", "public law agreement",
+                                           "public-law agreement"),
+    "Anstalt öffentlichen Rechts (AöR)": ("aoer", "anstalt oeffentlichen rechts", "anstalten oeffentlichen rechts",
+                                         "kommunalunternehmen", "gemeinsames kommunalunternehmen", "public institution"),
+    "Arbeitsgemeinschaft": ("arbeitsgemeinschaft", "arbeitsgemeinschaften", "arge", "working group"),
+    "GmbH": ("gmbh", "gmbhs", "limited company"),
+    "eingetragener Verein": ("eingetragener verein", "verein", "vereine", "e.v.", "association"),
+    "Kooperationsvereinbarung": ("kooperationsvereinbarung", "kooperationsvereinbarungen", "cooperation agreement"),
+}
+PLURAL_FORMS = {"zweckverbaende", "zweckverbaenden", "vereinbarungen", "gmbhs", "vereine", "arbeitsgemeinschaften",
+                "anstalten", "kooperationsvereinbarungen"}
+
+LIST_WORDS = {
+    "projekt", "projekte", "projekten", "beispiel", "beispiele", "kooperation", "kooperationen", "welche", "welcher",
+    "liste", "zeig", "zeige", "alle", "gibt", "zusammenarbeit", "ikz", "interkommunale", "interkommunal",
+    "projects", "project", "examples", "which", "list", "show", "all", "cooperations", "cooperation",
+    "initiativen", "vorhaben", "verbund", "verbuende", "partner", "kommunen", "gemeinden", "staedte",
+}
+KREIS_WORDS = {"kreis", "kreise", "kreises", "landkreis", "district", "county", "im", "in"}
+PREPOSITIONS = {"in", "im", "aus", "bei", "von", "fuer", "nach", "um", "rund"}
+AMBIGUOUS_TOWNS = {"wetter", "senden", "lage", "horn", "kamen", "halle", "werne", "marl", "hamm", "rheine",
+                   "heiden", "borgholzhausen", "hille", "roetgen", "selm", "elsdorf", "steinfurt", "lippe", "olpe",
+                   "kirchen", "netphen", "much", "moers", "wesel", "kleve", "kerken", "verl", "bruehl", "alpen",
+                   "essen", "bergen", "wachtberg", "burbach"}
+GENERIC_TOPIC_WORDS = {"kooperation", "zusammenarbeit", "interkommunal", "interkommunale", "gemeinsam",
+                       "gemeinsame", "verwaltung", "kommunal", "kommunale", "projekt", "projekte", "umsetzung",
+                       "management", "wesen", "dienst", "dienste", "dienstleistungen", "service", "arbeit", "amt"}
+QUERY_NOISE = LIST_WORDS | KREIS_WORDS | PREPOSITIONS | {"es", "dort", "da", "und", "oder", "nur", "auch", "mit",
+                                                          "the", "are", "there", "what", "about", "for", "of", "and",
+                                                          "only", "gemeinde", "stadt", "town", "towns", "city"}
+
+
+@dataclass(frozen=True)
+class QueryFilters:
+    """What a question restricts to; empty sets mean no restriction."""
+
+    kreise: frozenset[str] = frozenset()
+    towns: frozenset[str] = frozenset()
+    legal_forms: frozenset[str] = frozenset()
+    topics: frozenset[str] = frozenset()
+    list_intent: bool = False
+
+    @property
+    def places(self) -> bool:
+        return bool(self.kreise or self.towns)
+
+    @property
+    def any(self) -> bool:
+        return bool(self.kreise or self.towns or self.legal_forms or self.topics)
+
+    def as_dict(self) -> dict[str, list[str]]:
+        return {
+            "kreis": sorted(self.kreise),
+            "town": sorted(self.towns),
+            "legal_form": sorted(self.legal_forms),
+            "topic": sorted(self.topics),
+        }
+
+    def merged_into(self, previous: "QueryFilters") -> "QueryFilters":
+        """Follow-up refinement: new places replace old places, new forms/topics replace old ones."""
+        out = previous
+        if self.places:
+            out = replace(out, kreise=self.kreise, towns=self.towns)
+        if self.legal_forms:
+            out = replace(out, legal_forms=self.legal_forms)
+        if self.topics:
+            out = replace(out, topics=self.topics)
+        return replace(out, list_intent=previous.list_intent or self.list_intent)
+
+
+@dataclass
+class UnderstoodQuery:
+    text: str
+    filters: QueryFilters
+    residual_words: list[str] = field(default_factory=list)
+
+    @property
+    def filter_only(self) -> bool:
+        """True when the question consists of nothing but filters and list words."""
+        return self.filters.any and not self.residual_words
+
+
+def legal_form_key(value: str | None) -> str | None:
+    """Map a data value ('Zweckverband Abfall', 'AöR') to the canonical legal-form key."""
+    if not value:
+        return None
+    folded = fold(value)
+    for key, phrases in LEGAL_FORMS.items():
+        if fold(key) in folded or any(re.search(rf"\b{re.escape(p)}\b", folded) for p in phrases):
+            return key
+    return None
+
+
+def _kreis_variants(name: str) -> set[str]:
+    folded = fold(name)
+    variants = {folded}
+    core = re.sub(r"^(kreis|landkreis|staedteregion|rhein-kreis)\s+", "", folded)
+    variants.add(core)
+    if core.endswith("kreis") and core != "kreis":
+        variants.add(core[: -len("kreis")].rstrip("-"))
+    if core.startswith("kreis "):
+        variants.add(core[len("kreis ") :])
+    if folded.startswith("rhein-kreis "):
+        variants.add("rhein-kreis " + core)
+    if "maerkischer" in folded:
+        variants.add("maerkisch")
+    return {v for v in variants if len(v) >= 3}
+
+
+class Gazetteer:
+    """Names occurring in the knowledge base, for recognising them in questions."""
+
+    def __init__(self, items: Iterable[ItemInfo], analyzer: GermanAnalyzer | None = None) -> None:
+        self.analyzer = analyzer or GermanAnalyzer()
+        self.kreise: dict[str, str] = {}  # variant → canonical Kreis
+        self.towns: dict[str, str] = {}  # variant → canonical town
+        self.topics: dict[str, str] = {}  # folded topic → canonical topic
+        self.topic_stems: dict[str, set[str]] = {}
+        self.legal_forms_present: set[str] = set()
+        for item in items:
+            if item.kind != "project":
+                if item.topic:
+                    self.topics.setdefault(fold(item.topic), item.topic)
+                continue
+            if item.kreis:
+                for variant in _kreis_variants(item.kreis):
+                    self.kreise.setdefault(variant, item.kreis)
+            for town in item.municipalities:
+                if "kreis" in fold(town) or "staedteregion" in fold(town):
+                    for variant in _kreis_variants(town):
+                        self.kreise.setdefault(variant, item.kreis or town)
+                    continue
+                self.towns.setdefault(fold(town), town)
+            if item.topic:
+                self.topics.setdefault(fold(item.topic), item.topic)
+            key = legal_form_key(item.legal_form)
+            if key:
+                self.legal_forms_present.add(key)
+        for folded_topic, topic in self.topics.items():
+            words = [w for w in re.split(r"[^a-z0-9]+", folded_topic) if len(w) >= 4 and w not in GENERIC_TOPIC_WORDS]
+            self.topic_stems[topic] = set(words)
+        self._single_word_names = sorted({v for v in list(self.kreise) + list(self.towns) if " " not in v})
+
+    # --- recognition ----------------------------------------------------------------------
+    def understand(self, question: str) -> UnderstoodQuery:
+        folded = fold(question)
+        tokens = re.findall(r"[a-z0-9]+(?:[-.][a-z0-9]+)*", folded)
+        used: set[int] = set()
+        kreise: set[str] = set()
+        towns: set[str] = set()
+        # n-grams, longest first
+        for n in (4, 3, 2, 1):
+            for start in range(0, len(tokens) - n + 1):
+                span = range(start, start + n)
+                if used.intersection(span):
+                    continue
+                phrase = " ".join(tokens[start : start + n])
+                before = tokens[start - 1] if start > 0 else ""
+                kreis_context = before in ("kreis", "landkreis", "district", "county") or (
+                    start + n < len(tokens) and tokens[start + n] in ("district", "county")
+                )
+                if phrase in self.kreise and (kreis_context or phrase not in self.towns):
+                    kreise.add(self.kreise[phrase])
+                    used.update(span)
+                    if kreis_context:
+                        used.add(start - 1)
+                elif phrase in self.towns:
+                    if phrase in AMBIGUOUS_TOWNS and before not in PREPOSITIONS:
+                        continue
+                    towns.add(self.towns[phrase])
+                    used.update(span)
+        # typos in single-word place names
+        for position, token in enumerate(tokens):
+            if position in used or len(token) < 6 or token in QUERY_NOISE:
+                continue
+            close = difflib.get_close_matches(token, self._single_word_names, n=1, cutoff=0.86)
+            if close:
+                name = close[0]
+                if name in AMBIGUOUS_TOWNS:
+                    continue
+                before = tokens[position - 1] if position > 0 else ""
+                if name in self.kreise and (before in ("kreis", "landkreis") or name not in self.towns):
+                    kreise.add(self.kreise[name])
+                else:
+                    towns.add(self.towns[name])
+                used.add(position)
+
+        legal_forms: set[str] = set()
+        plural = False
+        for key, phrases in LEGAL_FORMS.items():
+            for phrase in phrases:
+                if re.search(rf"(?<![a-z]){re.escape(phrase)}(?![a-z])", folded):
+                    legal_forms.add(key)
+                    plural = plural or any(word in PLURAL_FORMS for word in phrase.split())
+                    for i, tok in enumerate(tokens):
+                        if tok in phrase.split():
+                            used.add(i)
+        legal_forms &= self.legal_forms_present or legal_forms
+
+        residual = [tok for i, tok in enumerate(tokens) if i not in used and tok not in QUERY_NOISE]
+        residual_words = self.analyzer.words(" ".join(residual))
+        list_intent = plural or any(tok in LIST_WORDS for tok in tokens)
+
+        topics = self._topics(tokens) if (list_intent or kreise or towns) else set()
+        if topics:
+            topic_words = {w for t in topics for w in self.topic_stems.get(t, set())}
+            residual_words = [w for w in residual_words if not any(w.startswith(t[:5]) or t.startswith(w) for t in topic_words)]
+
+        filters = QueryFilters(frozenset(kreise), frozenset(towns), frozenset(legal_forms), frozenset(topics), list_intent)
+        return UnderstoodQuery(question, filters, residual_words)
+
+    def _topics(self, tokens: list[str]) -> set[str]:
+        found: set[str] = set()
+        words = [t for t in tokens if len(t) >= 4 and t not in GENERIC_TOPIC_WORDS and t not in QUERY_NOISE]
+        for topic, stems in self.topic_stems.items():
+            for word in words:
+                if any(
+                    stem == word
+                    or (len(word) >= 5 and stem.startswith(word[: max(5, len(word) - 2)]))
+                    or (len(stem) >= 5 and word.startswith(stem))
+                    for stem in stems
+                ):
+                    found.add(topic)
+        return found

@@ -1,0 +1,69 @@
+"""An immutable, in-memory search snapshot: vectors, BM25, chunk and item metadata, gazetteer.
+
+The knowledge base swaps the whole snapshot reference after a rebuild, so questions being
+answered keep using the old one until the new one is complete.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+from sqlmodel import Session
+
+from embeddings.lexical import GermanAnalyzer, LexicalIndex
+from embeddings.vector_index import VectorIndex
+from knowledge.catalog import ChunkInfo, ItemInfo, ItemKey, load_chunks, load_items
+from knowledge.query_understanding import Gazetteer, legal_form_key
+
+
+@dataclass
+class SearchSnapshot:
+    vectors: VectorIndex
+    lexical: LexicalIndex
+    chunks: dict[int, ChunkInfo]
+    items: dict[ItemKey, ItemInfo]
+    gazetteer: Gazetteer
+    item_chunks: dict[ItemKey, list[int]] = field(default_factory=dict)
+    loaded_at: datetime = field(default_factory=lambda: datetime.now(UTC))
+
+    @classmethod
+    def build(cls, session: Session, vectors: VectorIndex) -> "SearchSnapshot":
+        items = load_items(session)
+        indexed = {int(i) for i in vectors.ids}
+        chunks = {cid: c for cid, c in load_chunks(session).items() if cid in indexed and c.item_key in items}
+        analyzer = GermanAnalyzer()
+        ordered = sorted(chunks)
+        lexical = LexicalIndex(ordered, [chunks[c].embed_text for c in ordered], analyzer)
+        item_chunks: dict[ItemKey, list[int]] = defaultdict(list)
+        for cid in ordered:
+            item_chunks[chunks[cid].item_key].append(cid)
+        return cls(
+            vectors=vectors,
+            lexical=lexical,
+            chunks=chunks,
+            items=items,
+            gazetteer=Gazetteer(items.values(), analyzer),
+            item_chunks=dict(item_chunks),
+        )
+
+    def projects_matching(
+        self, *, kreise: frozenset[str] = frozenset(), towns: frozenset[str] = frozenset(),
+        legal_forms: frozenset[str] = frozenset(), topics: frozenset[str] = frozenset(),
+    ) -> list[ItemInfo]:
+        """Projects satisfying every given restriction (empty restriction = no restriction)."""
+        out = []
+        for item in self.items.values():
+            if item.kind != "project":
+                continue
+            if kreise and item.kreis not in kreise and not (kreise & set(item.municipalities)):
+                continue
+            if towns and not (towns & set(item.municipalities)):
+                continue
+            if legal_forms and legal_form_key(item.legal_form) not in legal_forms:
+                continue
+            if topics and item.topic not in topics:
+                continue
+            out.append(item)
+        return out

