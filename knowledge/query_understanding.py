@@ -40,7 +40,8 @@ LIST_WORDS = {
     "projects", "project", "examples", "which", "list", "show", "all", "cooperations", "cooperation",
     "initiativen", "vorhaben", "verbund", "verbuende", "partner", "kommunen", "gemeinden", "staedte",
 }
-KREIS_WORDS = {"kreis", "kreise", "kreises", "landkreis", "district", "county", "im", "in"}
+KREIS_MARKERS = {"kreis", "kreises", "landkreis", "landkreises", "district", "county", "kreisgebiet"}
+KREIS_WORDS = {"kreises", "landkreises", "of", "des", "kreis", "kreise", "kreises", "landkreis", "district", "county", "im", "in"}
 PREPOSITIONS = {"in", "im", "aus", "bei", "von", "fuer", "nach", "um", "rund"}
 AMBIGUOUS_TOWNS = {"wetter", "senden", "lage", "horn", "kamen", "halle", "werne", "marl", "hamm", "rheine",
                    "heiden", "borgholzhausen", "hille", "roetgen", "selm", "elsdorf", "steinfurt", "lippe", "olpe",
@@ -180,8 +181,11 @@ class Gazetteer:
                     continue
                 phrase = " ".join(tokens[start : start + n])
                 before = tokens[start - 1] if start > 0 else ""
-                kreis_context = before in ("kreis", "landkreis", "district", "county") or (
-                    start + n < len(tokens) and tokens[start + n] in ("district", "county")
+                before2 = tokens[start - 2] if start > 1 else ""
+                kreis_context = (
+                    before in KREIS_MARKERS
+                    or (before in ("of", "des", "im") and before2 in KREIS_MARKERS)
+                    or (start + n < len(tokens) and tokens[start + n] in ("district", "county"))
                 )
                 if phrase in self.kreise and (kreis_context or phrase not in self.towns):
                     kreise.add(self.kreise[phrase])
@@ -203,7 +207,7 @@ class Gazetteer:
                 if name in AMBIGUOUS_TOWNS:
                     continue
                 before = tokens[position - 1] if position > 0 else ""
-                if name in self.kreise and (before in ("kreis", "landkreis") or name not in self.towns):
+                if name in self.kreise and (before in KREIS_MARKERS or name not in self.towns):
                     kreise.add(self.kreise[name])
                 else:
                     towns.add(self.towns[name])
