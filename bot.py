@@ -35,6 +35,9 @@ def configure_logging(verbose: bool = False) -> None:
     # httpx logs request URLs, which contain the bot token: keep it quiet.
     for noisy in ("httpx", "httpcore", "telegram.ext.ExtBot", "apscheduler.executors.default", "faiss", "bm25s"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
+    from bot.log_redaction import install
+
+    install([os.environ.get("TELEGRAM_BOT_TOKEN", ""), os.environ.get("IKZ_TELEGRAM_BOT_TOKEN", "")])
 
 
 def make_settings(args: argparse.Namespace) -> Settings:
