@@ -77,6 +77,20 @@ async def _post_shutdown(application: Application) -> None:
         services.kb.close()
 
 
+class MessageRateLimiter(AIORateLimiter):
+    """PTB's AIORateLimiter (30 messages/s overall, 20/min per group, retries on 429) for messages;
+    chat actions ("typing …") are not messages, so they do not use up the message budget."""
+
+    UNLIMITED_ENDPOINTS = frozenset({"sendChatAction"})
+
+    async def process_request(  # type: ignore[override]
+        self, callback, args, kwargs, endpoint, data, rate_limit_args  # noqa: ANN001
+    ):  # noqa: ANN201
+        if endpoint in self.UNLIMITED_ENDPOINTS:
+            return await callback(*args, **kwargs)
+        return await super().process_request(callback, args, kwargs, endpoint, data, rate_limit_args)
+
+
 def build_application(
     settings: Settings,
     *,
@@ -103,7 +117,7 @@ def build_application(
         .post_shutdown(_post_shutdown)
     )
     if rate_limiter:
-        builder = builder.rate_limiter(AIORateLimiter(max_retries=3))
+        builder = builder.rate_limiter(MessageRateLimiter(max_retries=3))
     application = builder.build()
     services = Services(settings=settings, kb=kb or KnowledgeBase(settings), clock=clock)
     application.bot_data["services"] = services

@@ -1,0 +1,274 @@
+"""Telegram handlers of the question-and-answer conversation: thin — parse, call
+:class:`bot.conversation.Conversation` off the event loop, render with bot.formatting.
+
+Registered last by build_application: it holds the catch-all handlers (free text, unknown
+commands, other message types, any remaining button press).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+
+from telegram import (
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    InlineQueryResultArticle,
+    InputTextMessageContent,
+    LinkPreviewOptions,
+    Message,
+    MessageEntity,
+    ReplyParameters,
+    Update,
+)
+from telegram.constants import ChatAction, ChatType, ParseMode
+from telegram.error import BadRequest
+from telegram.ext import Application, ApplicationHandlerStop, CallbackQueryHandler, CommandHandler, InlineQueryHandler, MessageHandler, filters
+
+from bot.context import IKZContext
+from bot.conversation import Conversation, Turn
+from bot.formatting import MAX_MESSAGE_CHARS, inline_keyboard, render_html, short_label
+from bot.rate_limit import UserRateLimiter
+from bot.replies import Reply
+from bot.texts import language_of, t
+
+log = logging.getLogger(__name__)
+
+COMMANDS = [
+    ("start", "Start und Beispielfragen", "Start and example questions"),
+    ("hilfe", "Hilfe und Befehle", "Help and commands"),
+    ("themen", "Projekte nach Themen", "Projects by topic"),
+    ("kreis", "Projekte in einem Kreis", "Projects in a district (Kreis)"),
+    ("projekt", "Ein Projekt anzeigen", "Show a project"),
+    ("dokumente", "Leitfäden und Dokumente", "Guides and documents"),
+    ("faq", "Häufige Fragen", "Frequent questions"),
+    ("veranstaltungen", "Kommende Veranstaltungen", "Upcoming events"),
+    ("datenschutz", "Datenschutz", "Privacy"),
+]
+# German commands with their English aliases (the menu shows the German ones).
+COMMAND_ALIASES = {
+    "start": ("start",), "hilfe": ("hilfe", "help"), "themen": ("themen", "topics"),
+    "kreis": ("kreis", "district"), "projekt": ("projekt", "project"), "dokumente": ("dokumente", "documents"),
+    "faq": ("faq",), "veranstaltungen": ("veranstaltungen", "events"), "datenschutz": ("datenschutz", "privacy"),
+}
+CONVERSATION = "conversation"
+RATE_LIMITER = "chat_rate_limiter"
+NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
+
+
+def register(application: Application) -> None:
+    """Create the conversation service and add the chat handlers."""
+    services = application.bot_data["services"]
+    services.extras[CONVERSATION] = Conversation(services.kb, services.settings, services.clock)
+    services.extras[RATE_LIMITER] = UserRateLimiter(services.settings.rate_limit_per_minute, services.clock)
+    # Button presses without any data (forged) never reach the areas' handlers: PTB lets such a
+    # query match every pattern handler, so answer it before all groups and stop there.
+    application.add_handler(CallbackQueryHandler(on_empty_button, pattern=lambda data: False), group=-1)
+    for names in COMMAND_ALIASES.values():
+        application.add_handler(CommandHandler(list(names), on_command))
+    application.add_handler(CallbackQueryHandler(on_button))
+    application.add_handler(InlineQueryHandler(on_inline_query))
+    new_message = filters.UpdateType.MESSAGE
+    application.add_handler(
+        MessageHandler(new_message & filters.ChatType.PRIVATE & filters.TEXT & ~filters.COMMAND, on_question)
+    )
+    application.add_handler(
+        MessageHandler(new_message & filters.ChatType.GROUPS & filters.TEXT & ~filters.COMMAND, on_group_text)
+    )
+    application.add_handler(MessageHandler(new_message & filters.COMMAND, on_unknown_command))
+    application.add_handler(
+        MessageHandler(filters.UpdateType.EDITED_MESSAGE & filters.ChatType.PRIVATE, on_edited_message)
+    )
+    application.add_handler(MessageHandler(new_message & filters.ChatType.PRIVATE, on_other_message))
+
+
+# --- helpers -------------------------------------------------------------------------------------
+def _conversation(context: IKZContext) -> Conversation:
+    return context.services.extras[CONVERSATION]
+
+
+def _turn(update: Update) -> Turn:
+    user = update.effective_user
+    chat = update.effective_chat
+    lang = language_of(user.language_code if user else None)
+    user_id = user.id if user else None
+    chat_key = f"{chat.id}:{user_id}" if chat is not None else f"user:{user_id}"
+    return Turn(chat_key=chat_key, user_id=user_id, lang=lang)
+
+
+async def send_reply(context: IKZContext, chat_id: int, reply: Reply, *, reply_to: int | None = None) -> Message | None:
+    """Send a reply: HTML messages (split under 4096), buttons on the last one, then any document."""
+    last: Message | None = None
+    if reply.lines:
+        parts = render_html(reply)
+        markup = inline_keyboard(reply.buttons)
+        for number, text in enumerate(parts):
+            is_last = number == len(parts) - 1
+            last = await context.bot.send_message(
+                chat_id, text, parse_mode=ParseMode.HTML, reply_markup=markup if is_last else None,
+                reply_parameters=(
+                    ReplyParameters(reply_to, allow_sending_without_reply=True) if reply_to and number == 0 else None
+                ),
+                link_preview_options=NO_PREVIEW,
+            )
+    if reply.document is not None:
+        await context.bot.send_chat_action(chat_id, ChatAction.UPLOAD_DOCUMENT)
+        content = await asyncio.to_thread(reply.document.path.read_bytes)
+        last = await context.bot.send_document(
+            chat_id, content, filename=reply.document.file_name,
+            caption=render_html(Reply().add(reply.document.title), limit=1024)[0],
+        )
+    return last
+
+
+async def _typing(context: IKZContext, chat_id: int) -> None:
+    with contextlib.suppress(Exception):
+        await context.bot.send_chat_action(chat_id, ChatAction.TYPING)
+
+
+async def _answer_question(update: Update, context: IKZContext, text: str) -> None:
+    """Rate-limit, show 'typing', search off the loop, send the answer."""
+    message = update.effective_message
+    turn = _turn(update)
+    limiter: UserRateLimiter = context.services.extras[RATE_LIMITER]
+    if turn.user_id is not None and not limiter.allow(turn.user_id):
+        seconds = limiter.retry_after_s(turn.user_id)
+        await message.reply_text(t("rate_limited", turn.lang, seconds=seconds))
+        return
+    typing = asyncio.create_task(_typing(context, message.chat_id))
+    reply = await asyncio.to_thread(_conversation(context).ask, turn, text)
+    await typing
+    reply_to = message.message_id if message.chat.type != ChatType.PRIVATE else None
+    await send_reply(context, message.chat_id, reply, reply_to=reply_to)
+
+
+# --- handlers ----------------------------------------------------------------------------------------
+async def on_question(update: Update, context: IKZContext) -> None:
+    """A free-text question in a private chat."""
+    message = update.effective_message
+    if message.via_bot is not None and message.via_bot.id == context.bot.id:
+        return  # a card the user shared through our own inline mode
+    await _answer_question(update, context, message.text or "")
+
+
+async def on_group_text(update: Update, context: IKZContext) -> None:
+    """In groups only mentions of the bot and replies to its own messages are questions."""
+    message = update.effective_message
+    text = message.text or ""
+    username = (context.bot.username or "").lower()
+    mentioned = False
+    for entity, value in message.parse_entities([MessageEntity.MENTION, MessageEntity.TEXT_MENTION]).items():
+        if (entity.type == MessageEntity.MENTION and value.lstrip("@").lower() == username) or (
+            entity.type == MessageEntity.TEXT_MENTION and entity.user and entity.user.id == context.bot.id
+        ):
+            mentioned = True
+            text = text.replace(value, " ")
+    replied = message.reply_to_message
+    to_me = replied is not None and replied.from_user is not None and replied.from_user.id == context.bot.id
+    if not (mentioned or to_me):
+        return
+    await _answer_question(update, context, text)
+
+
+async def on_command(update: Update, context: IKZContext) -> None:
+    """All chat commands (German and English names) go to the conversation service."""
+    message = update.effective_message
+    name = (message.text or "").split()[0].lstrip("/").split("@")[0].lower()
+    args = " ".join(context.args or [])
+    turn = _turn(update)
+    reply = await asyncio.to_thread(
+        _conversation(context).command, turn, name, args, bot_name=context.bot.username or "bot"
+    )
+    await send_reply(context, message.chat_id, reply)
+
+
+async def on_unknown_command(update: Update, context: IKZContext) -> None:
+    """Unknown commands: a hint to /hilfe (in groups only when addressed to this bot)."""
+    message = update.effective_message
+    if message.chat.type != ChatType.PRIVATE:
+        first = (message.text or "").split()[0]
+        if "@" not in first or first.split("@", 1)[1].lower() != (context.bot.username or "").lower():
+            return
+    await message.reply_text(t("unknown_command", _turn(update).lang))
+
+
+async def on_edited_message(update: Update, context: IKZContext) -> None:
+    """Edited messages are not re-answered; say so once."""
+    await update.effective_message.reply_text(t("edited_message", _turn(update).lang))
+
+
+async def on_other_message(update: Update, context: IKZContext) -> None:
+    """Stickers, photos, voice, locations, files …: a short friendly hint."""
+    message = update.effective_message
+    if message.new_chat_members or message.left_chat_member or message.pinned_message:
+        return
+    await message.reply_text(t("unsupported_message", _turn(update).lang))
+
+
+async def on_button(update: Update, context: IKZContext) -> None:
+    """Every button press of the chat; forged or outdated data gets a polite notice."""
+    query = update.callback_query
+    turn = _turn(update)
+    conversation = _conversation(context)
+    data = query.data or ""
+    chat_id = query.message.chat.id if query.message is not None else None
+    typing = None
+    if data.startswith("e:"):  # an example question counts like a typed one
+        limiter: UserRateLimiter = context.services.extras[RATE_LIMITER]
+        if turn.user_id is not None and not limiter.allow(turn.user_id):
+            await query.answer(t("rate_limited", turn.lang, seconds=limiter.retry_after_s(turn.user_id)))
+            return
+        if chat_id is not None:
+            typing = asyncio.create_task(_typing(context, chat_id))
+    reply = await asyncio.to_thread(conversation.press, turn, data)
+    if typing is not None:
+        await typing
+    await query.answer(reply.notice[:200] if reply.notice else None)
+    if chat_id is None or not (reply.lines or reply.document):
+        return
+    if reply.replace and query.message is not None:
+        parts = render_html(reply)
+        if len(parts) == 1:
+            with contextlib.suppress(BadRequest):  # "message is not modified" on double taps
+                await query.edit_message_text(
+                    parts[0], parse_mode=ParseMode.HTML, reply_markup=inline_keyboard(reply.buttons),
+                    link_preview_options=NO_PREVIEW,
+                )
+            return
+    await send_reply(context, chat_id, reply)
+
+
+async def on_empty_button(update: Update, context: IKZContext) -> None:
+    """A callback query without data (only forged clients send these): a polite answer, nothing else."""
+    await update.callback_query.answer(t("invalid_button", _turn(update).lang))
+    raise ApplicationHandlerStop
+
+
+async def on_inline_query(update: Update, context: IKZContext) -> None:
+    """``@bot Suchbegriff`` in any chat: project cards to share."""
+    inline = update.inline_query
+    lang = language_of(inline.from_user.language_code if inline.from_user else None)
+    cards = await asyncio.to_thread(_conversation(context).inline, inline.query, lang)
+    username = context.bot.username
+    results = []
+    for card in cards:
+        markup = None
+        if card.deep_link and username:
+            markup = InlineKeyboardMarkup(
+                [[InlineKeyboardButton(t("button_open_in_bot", lang), url=f"https://t.me/{username}?start={card.deep_link}")]]
+            )
+        results.append(
+            InlineQueryResultArticle(
+                id=card.id,
+                title=short_label(card.title, 250),
+                input_message_content=InputTextMessageContent(
+                    render_html(card.reply, limit=MAX_MESSAGE_CHARS)[0], parse_mode=ParseMode.HTML,
+                    link_preview_options=NO_PREVIEW,
+                ),
+                description=short_label(card.description, 200) or None,
+                url=card.url,
+                reply_markup=markup,
+            )
+        )
+    await inline.answer(results, cache_time=60, is_personal=False)

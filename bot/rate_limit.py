@@ -1,0 +1,43 @@
+"""Per-user question rate limit (sliding one-minute window, injectable clock)."""
+
+from __future__ import annotations
+
+import threading
+from collections import deque
+from collections.abc import Callable
+from datetime import datetime, timedelta
+
+WINDOW = timedelta(minutes=1)
+
+
+class UserRateLimiter:
+    """Allows ``per_minute`` questions per user in any sliding minute."""
+
+    def __init__(self, per_minute: int, clock: Callable[[], datetime]) -> None:
+        self.per_minute = per_minute
+        self.clock = clock
+        self._events: dict[int | str, deque[datetime]] = {}
+        self._lock = threading.Lock()
+
+    def allow(self, user_id: int | str) -> bool:
+        """Record a question of ``user_id`` and say whether it is within the limit."""
+        now = self.clock()
+        with self._lock:
+            events = self._events.setdefault(user_id, deque())
+            while events and now - events[0] >= WINDOW:
+                events.popleft()
+            if len(events) >= self.per_minute:
+                return False
+            events.append(now)
+            if len(self._events) > 10_000:  # forget idle users now and then
+                self._events = {k: v for k, v in self._events.items() if v and now - v[-1] < WINDOW}
+            return True
+
+    def retry_after_s(self, user_id: int | str) -> int:
+        """Seconds until ``user_id`` may ask again (0 when allowed now)."""
+        now = self.clock()
+        with self._lock:
+            events = self._events.get(user_id)
+            if not events or len(events) < self.per_minute:
+                return 0
+            return max(1, int((events[0] + WINDOW - now).total_seconds() + 0.999))

@@ -1,0 +1,66 @@
+"""Shared pieces of the bot tests: an injectable clock and an in-process bot against FakeBotApi."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from telegram import Update
+from telegram.ext import Application
+
+from bot.application import build_application
+from knowledge.service import KnowledgeBase
+from tests.conftest import make_settings
+from tests.fake_bot_api import DEFAULT_TOKEN, FakeBotApi
+
+
+class FakeClock:
+    """A clock tests move by hand."""
+
+    def __init__(self, start: datetime = datetime(2026, 5, 4, 9, 0, tzinfo=UTC)) -> None:
+        self.now = start
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, **delta: float) -> None:
+        self.now += timedelta(**delta)
+
+
+class BotUnderTest:
+    """The application plus the fake server; ``send`` feeds one update through ``process_update``."""
+
+    def __init__(self, application: Application, api: FakeBotApi, clock: FakeClock) -> None:
+        self.application = application
+        self.api = api
+        self.clock = clock
+
+    async def send(self, update: dict[str, Any]) -> None:
+        await self.application.process_update(Update.de_json(update, self.application.bot))
+
+    async def text(self, chat_id: int, text: str, **kwargs: Any) -> None:
+        await self.send(self.api.push_text(chat_id, text, **kwargs))
+
+    async def press(self, chat_id: int, data: str, message_id: int = 1, **kwargs: Any) -> None:
+        await self.send(self.api.push_callback(chat_id, data, message_id, **kwargs))
+
+    def texts(self, chat_id: int) -> list[str]:
+        return self.api.sent_texts(chat_id)
+
+    @property
+    def services(self):  # noqa: ANN201
+        return self.application.bot_data["services"]
+
+
+@asynccontextmanager
+async def running_bot(kb: KnowledgeBase, **overrides: Any) -> AsyncIterator[BotUnderTest]:
+    clock = overrides.pop("clock", None) or FakeClock()
+    async with FakeBotApi(token=DEFAULT_TOKEN) as api:
+        settings = make_settings(
+            kb.settings.data_dir, telegram_bot_token=DEFAULT_TOKEN, telegram_api_url=api.base_url, **overrides
+        )
+        application = build_application(settings, kb=kb, clock=clock, rate_limiter=False, schedule_jobs=False)
+        async with application:
+            yield BotUnderTest(application, api, clock)
