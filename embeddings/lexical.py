@@ -8,10 +8,14 @@ import threading
 from collections import defaultdict
 from collections.abc import Sequence
 
+import logging
+
 import bm25s
 import numpy as np
 import Stemmer
 from bm25s.stopwords import STOPWORDS_EN, STOPWORDS_GERMAN
+
+logging.getLogger("bm25s").setLevel(logging.WARNING)  # it logs every index build at DEBUG
 
 _WORD = re.compile(r"[0-9a-zA-ZäöüÄÖÜß]+(?:[-'][0-9a-zA-ZäöüÄÖÜß]+)*")
 _FOLD = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss", "é": "e", "è": "e"})

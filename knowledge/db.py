@@ -13,7 +13,7 @@ from sqlmodel import Session, SQLModel, create_engine
 log = logging.getLogger(__name__)
 
 # Modules that define tables; imported before create_all so every table exists.
-MODEL_MODULES = ["knowledge.models"]
+MODEL_MODULES = ["knowledge.models", "knowledge.source_state", "knowledge.subscriptions"]
 
 
 def make_engine(url: str, *, echo: bool = False) -> Engine:

@@ -73,6 +73,12 @@ class Settings(BaseSettings):
     digest_weekday: int = Field(0, ge=0, le=6, description="0 = Monday.")
     digest_hour: int = Field(8, ge=0, le=23)
     broadcast_rate_per_s: float = Field(25.0, gt=0, le=30)
+    broadcast_concurrency: int = Field(4, ge=1, le=64, description="Parallel sends in the delivery loop.")
+    broadcast_per_chat_interval_s: float = Field(1.0, ge=0, description="Least seconds between two sends to one chat.")
+    delivery_lease_s: int = Field(
+        600, ge=10, description="After this, a delivery left 'sending' by a dead process is marked 'unconfirmed'."
+    )
+    delivery_max_attempts: int = Field(5, ge=1, description="Retryable failures before a delivery is given up.")
     sources_file: Path | None = Field(None, description="TOML file listing knowledge sources.")
     query_log_retention_days: int = Field(90, ge=1)
     pseudonym_key: SecretStr | None = Field(None, description="Key for pseudonymising user ids in the query log.")

@@ -1,0 +1,211 @@
+"""/abonnieren, /meine_abos, /abbestellen: event subscriptions (thin: parse → knowledge.subscriptions → reply).
+
+``/abonnieren`` shows an inline keyboard with toggles; ``/abonnieren alle`` and
+``/abonnieren <Themenbereich>`` subscribe directly (topic names matched case-insensitively and
+tolerant of umlaut spelling; an unknown topic gets the list of known topics).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import html
+import logging
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram.constants import ParseMode
+from telegram.error import BadRequest
+from telegram.ext import Application, CallbackQueryHandler, CommandHandler
+
+from bot.context import IKZContext
+from bot.texts import language_of, t
+from jobs.planning import topic_key
+from knowledge.subscriptions import get_subscriber, known_topics, subscribe, unsubscribe
+
+log = logging.getLogger(__name__)
+
+COMMANDS = [
+    ("abonnieren", "Veranstaltungen abonnieren", "Subscribe to events"),
+    ("meine_abos", "Meine Abonnements", "My subscriptions"),
+    ("abbestellen", "Abonnement beenden", "Unsubscribe"),
+]
+ALL_WORDS = {"alle", "all", "alles", "allethemen", "*"}
+CALLBACK_PREFIX = "sub:"
+
+
+def topic_token(topic: str) -> str:
+    """A short, stable id of a topic for callback data (names can be long)."""
+    return hashlib.sha1(topic_key(topic).encode("utf-8")).hexdigest()[:10]
+
+
+def match_topic(wanted: str, topics: list[str]) -> str | None:
+    """The known topic meant by ``wanted`` ('abfallwirtschaft', 'Buergerbuero' → 'Bürgerbüro')."""
+    key = topic_key(wanted)
+    if not key:
+        return None
+    for topic in topics:
+        if topic_key(topic) == key:
+            return topic
+    prefixed = [topic for topic in topics if topic_key(topic).startswith(key)]
+    return prefixed[0] if len(prefixed) == 1 else None
+
+
+def _lang(update: Update) -> str:
+    return language_of(update.effective_user.language_code if update.effective_user else None)
+
+
+def _reminders(context: IKZContext, lang: str) -> str:
+    days = sorted(context.settings.reminder_days, reverse=True)
+    unit = "Tage vorher" if lang == "de" else "days before"
+    return f"{', '.join(str(d) for d in days)} {unit}" if days else "-"
+
+
+def _keyboard(topics: list[str], chosen: set[str], all_topics: bool, active: bool, digest: bool, lang: str) -> InlineKeyboardMarkup:
+    mark_all = "✅ " if active and all_topics else ""
+    rows = [[InlineKeyboardButton(mark_all + t("sub_button_all", lang), callback_data=f"{CALLBACK_PREFIX}a")]]
+    chosen_keys = {topic_key(c) for c in chosen}
+    row: list[InlineKeyboardButton] = []
+    for topic in topics:
+        mark = "☑️ " if active and not all_topics and topic_key(topic) in chosen_keys else "☐ "
+        label = (mark + topic)[:60]
+        row.append(InlineKeyboardButton(label, callback_data=f"{CALLBACK_PREFIX}t:{topic_token(topic)}"))
+        if len(row) == 2:
+            rows.append(row)
+            row = []
+    if row:
+        rows.append(row)
+    digest_label = t("sub_button_digest_on" if active and digest else "sub_button_digest_off", lang)
+    rows.append([InlineKeyboardButton(digest_label, callback_data=f"{CALLBACK_PREFIX}d")])
+    rows.append([InlineKeyboardButton(t("sub_button_done", lang), callback_data=f"{CALLBACK_PREFIX}x")])
+    return InlineKeyboardMarkup(rows)
+
+
+def _confirmation(topics: list[str], all_topics: bool, lang: str) -> str:
+    if all_topics or not topics:
+        return t("sub_subscribed_all", lang)
+    return t("sub_subscribed_topics", lang, topics=html.escape(", ".join(topics)))
+
+
+async def subscribe_command(update: Update, context: IKZContext) -> None:
+    """/abonnieren [alle | Themenbereich]."""
+    message, chat = update.effective_message, update.effective_chat
+    if message is None or chat is None:
+        return
+    lang = _lang(update)
+    engine = context.kb.engine
+    argument = " ".join(context.args or []).strip()
+    topics = await asyncio.to_thread(known_topics, engine)
+    if argument:
+        if topic_key(argument) in {topic_key(w) for w in ALL_WORDS}:
+            _, chosen = await asyncio.to_thread(
+                subscribe, engine, chat_id=chat.id, language=lang, all_topics=True, now=context.services.clock()
+            )
+            await message.reply_text(_confirmation(chosen, True, lang), parse_mode=ParseMode.HTML)
+            return
+        parts = [argument] if match_topic(argument, topics) else [p for p in argument.split(",") if p.strip()]
+        matched = [match_topic(p, topics) for p in parts]
+        if not matched or any(m is None for m in matched):
+            unknown = next((p for p, m in zip(parts, matched) if m is None), argument)
+            listing = "\n".join(f"• {html.escape(topic)}" for topic in topics) or "–"
+            example = html.escape(topics[0]) if topics else "Abfallwirtschaft"
+            await message.reply_text(
+                t("sub_unknown_topic", lang, topic=html.escape(unknown.strip()), topics=listing, example=example),
+                parse_mode=ParseMode.HTML,
+            )
+            return
+        row, chosen = await asyncio.to_thread(
+            subscribe, engine, chat_id=chat.id, language=lang, add_topics=[m for m in matched if m],
+            now=context.services.clock(),
+        )
+        await message.reply_text(_confirmation(chosen, row.all_topics, lang), parse_mode=ParseMode.HTML)
+        return
+    row, chosen = await asyncio.to_thread(get_subscriber, engine, chat_id=chat.id)
+    active = row is not None and row.active
+    await message.reply_text(
+        t("sub_choose", lang, reminders=html.escape(_reminders(context, lang))),
+        parse_mode=ParseMode.HTML,
+        reply_markup=_keyboard(topics, set(chosen), bool(row and row.all_topics), active, bool(row and row.digest), lang),
+    )
+
+
+async def subscription_button(update: Update, context: IKZContext) -> None:
+    """Toggle buttons of the /abonnieren keyboard."""
+    query, chat = update.callback_query, update.effective_chat
+    if query is None or chat is None:
+        return
+    lang = _lang(update)
+    engine = context.kb.engine
+    action = (query.data or "")[len(CALLBACK_PREFIX):]
+    topics = await asyncio.to_thread(known_topics, engine)
+    now = context.services.clock()
+    row, chosen = await asyncio.to_thread(get_subscriber, engine, chat_id=chat.id)
+    if action == "x":
+        await query.answer()
+        text = _confirmation(chosen, bool(row and row.all_topics), lang) if row and row.active else t("sub_status_none", lang)
+        try:
+            await query.edit_message_text(text, parse_mode=ParseMode.HTML)
+        except BadRequest:
+            log.debug("could not edit the subscription message", exc_info=True)
+        return
+    if action == "a":
+        row, chosen = await asyncio.to_thread(subscribe, engine, chat_id=chat.id, language=lang, all_topics=True, now=now)
+    elif action == "d":
+        digest = not (row is not None and row.active and row.digest)
+        row, chosen = await asyncio.to_thread(subscribe, engine, chat_id=chat.id, language=lang, digest=digest, now=now)
+    elif action.startswith("t:"):
+        topic = next((tp for tp in topics if topic_token(tp) == action[2:]), None)
+        if topic is None:
+            await query.answer()
+            return
+        was_active = row is not None and row.active
+        if was_active and not row.all_topics:
+            row, chosen = await asyncio.to_thread(
+                subscribe, engine, chat_id=chat.id, language=lang, toggle_topics=[topic], now=now
+            )
+        else:  # from "all" (or nothing) to exactly this topic
+            await asyncio.to_thread(subscribe, engine, chat_id=chat.id, language=lang, all_topics=True, now=now)
+            row, chosen = await asyncio.to_thread(
+                subscribe, engine, chat_id=chat.id, language=lang, add_topics=[topic], now=now
+            )
+    await query.answer(_confirmation(chosen, row.all_topics, lang).replace("<b>", "").replace("</b>", "")[:190])
+    try:
+        await query.edit_message_reply_markup(
+            reply_markup=_keyboard(topics, set(chosen), row.all_topics, row.active, row.digest, lang)
+        )
+    except BadRequest:
+        log.debug("keyboard unchanged", exc_info=True)
+
+
+async def my_subscriptions(update: Update, context: IKZContext) -> None:
+    """/meine_abos: what this chat has subscribed to."""
+    message, chat = update.effective_message, update.effective_chat
+    if message is None or chat is None:
+        return
+    lang = _lang(update)
+    row, chosen = await asyncio.to_thread(get_subscriber, context.kb.engine, chat_id=chat.id)
+    if row is None or not row.active:
+        await message.reply_text(t("sub_status_none", lang), parse_mode=ParseMode.HTML)
+        return
+    digest = t("sub_on" if row.digest else "sub_off", lang)
+    if row.all_topics or not chosen:
+        text = t("sub_status_all", lang, digest=digest)
+    else:
+        text = t("sub_status_topics", lang, topics=html.escape(", ".join(chosen)), digest=digest)
+    await message.reply_text(text, parse_mode=ParseMode.HTML)
+
+
+async def unsubscribe_command(update: Update, context: IKZContext) -> None:
+    """/abbestellen: stop all event notices for this chat."""
+    message, chat = update.effective_message, update.effective_chat
+    if message is None or chat is None:
+        return
+    lang = _lang(update)
+    done = await asyncio.to_thread(unsubscribe, context.kb.engine, chat_id=chat.id, now=context.services.clock())
+    await message.reply_text(t("sub_unsubscribed" if done else "sub_not_subscribed", lang), parse_mode=ParseMode.HTML)
+
+
+def register(application: Application) -> None:
+    application.add_handler(CommandHandler(["abonnieren", "subscribe"], subscribe_command))
+    application.add_handler(CommandHandler(["meine_abos", "my_subscriptions"], my_subscriptions))
+    application.add_handler(CommandHandler(["abbestellen", "unsubscribe"], unsubscribe_command))
+    application.add_handler(CallbackQueryHandler(subscription_button, pattern=f"^{CALLBACK_PREFIX}"))

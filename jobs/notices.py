@@ -1,0 +1,70 @@
+"""The notices the jobs send, as channel-independent data, and how they are rendered (injected).
+
+Texts live in the bot layer (``bot.texts``); the jobs hand a `Notice` to a `Renderer` the bot
+layer provides and send what comes back.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Protocol
+
+from jobs.sender import OutgoingMessage
+
+
+@dataclass(frozen=True)
+class EventInfo:
+    id: str
+    title: str
+    start: datetime
+    end: datetime | None = None
+    location: str | None = None
+    online_url: str | None = None
+    topic: str = ""
+    description: str = ""
+    registration_url: str | None = None
+    cancelled: bool = False
+    removed: bool = False  # disappeared from its source
+
+    @property
+    def schedule_hash(self) -> str:
+        return schedule_hash(self.start, self.end, self.location, self.online_url)
+
+
+@dataclass(frozen=True)
+class ProjectInfo:
+    id: str
+    title: str
+    topic: str
+    url: str | None = None
+
+
+@dataclass(frozen=True)
+class Notice:
+    """One message for one chat. ``kind``: announce, remind, change, cancel, digest, broadcast."""
+
+    kind: str
+    chat_id: int
+    language: str
+    event: EventInfo | None = None
+    days: int | None = None  # reminders: days before the event
+    text: str | None = None  # broadcasts: the maintainers' text (plain text, to be escaped)
+    projects: list[ProjectInfo] = field(default_factory=list)  # digests
+    calendar: bytes | None = None  # .ics for reminders and change notices
+
+
+class Renderer(Protocol):
+    def __call__(self, notice: Notice) -> OutgoingMessage: ...
+
+
+def schedule_hash(start: datetime, end: datetime | None, location: str | None, online_url: str | None) -> str:
+    """Hash of time and place, independent of how the offsets were written (normalised to UTC)."""
+
+    def utc(value: datetime | None) -> str | None:
+        return value.astimezone(UTC).isoformat() if value is not None else None
+
+    payload = json.dumps([utc(start), utc(end), location or None, online_url or None], ensure_ascii=False)
+    return hashlib.sha256(payload.encode("utf-8")).hexdigest()

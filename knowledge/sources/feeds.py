@@ -1,0 +1,69 @@
+"""ICS calendars (events) and RSS/Atom feeds (news as documents), fetched conditionally."""
+
+from __future__ import annotations
+
+import hashlib
+
+import httpx
+
+from knowledge.ingest.events import parse_ics
+from knowledge.ingest.records import DocumentRecord, LoadResult, Problem
+from knowledge.sources.conditional_http import ConditionalResponse, SourceFetchError, get
+from knowledge.sources.config import FeedSource, IcsSource
+from knowledge.sources.text_cleaning import inline_text, portal_html_to_text
+
+
+def fetch_ics(
+    client: httpx.Client, source: IcsSource, validators: dict[str, str] | None
+) -> tuple[ConditionalResponse, LoadResult]:
+    response = get(client, source.url, validators=validators, timeout_s=source.timeout_s)
+    if response.not_modified:
+        return response, LoadResult()
+    result = parse_ics(response.content, origin=source.url)
+    if not result.records and result.problems and "valid iCalendar" in result.problems[0].message:
+        raise SourceFetchError(str(result.problems[0]))
+    for record in result.records:
+        record.source = source.name
+        if source.topic and not record.topic:
+            record.topic = source.topic
+    return response, result
+
+
+def _entry_id(source: FeedSource, entry: dict) -> str:
+    key = entry.get("id") or entry.get("link") or entry.get("title") or ""
+    return f"rss-{source.name}-{hashlib.sha1(key.encode('utf-8')).hexdigest()[:16]}"
+
+
+def parse_feed(source: FeedSource, content: bytes) -> LoadResult[DocumentRecord]:
+    import feedparser
+
+    parsed = feedparser.parse(content)
+    result: LoadResult[DocumentRecord] = LoadResult()
+    if parsed.bozo and not parsed.entries:
+        raise SourceFetchError(f"{source.url}: not an RSS/Atom feed ({parsed.get('bozo_exception')})")
+    for number, entry in enumerate(parsed.entries, start=1):
+        html = ""
+        if entry.get("content"):
+            html = entry["content"][0].get("value", "")
+        html = html or entry.get("summary", "")
+        title = inline_text(entry.get("title", ""))
+        text = portal_html_to_text(html)
+        if not title or not text:
+            result.problems.append(Problem(source.url, None, f"entry #{number}: missing title or text"))
+            continue
+        result.records.append(
+            DocumentRecord(
+                id=_entry_id(source, entry), title=title, text=text, topic=source.topic,
+                url=entry.get("link") or None, source=source.name,
+            )
+        )
+    return result
+
+
+def fetch_feed(
+    client: httpx.Client, source: FeedSource, validators: dict[str, str] | None
+) -> tuple[ConditionalResponse, LoadResult]:
+    response = get(client, source.url, validators=validators, timeout_s=source.timeout_s)
+    if response.not_modified:
+        return response, LoadResult()
+    return response, parse_feed(source, response.content)

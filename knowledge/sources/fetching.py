@@ -1,0 +1,67 @@
+"""``fetch_source()``: any configured source → validated records per kind (or "not modified")."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import httpx
+
+from knowledge.ingest.documents import load_documents
+from knowledge.ingest.events import load_events
+from knowledge.ingest.faq import load_faq
+from knowledge.ingest.projects import load_projects
+from knowledge.ingest.records import LoadResult, Problem
+from knowledge.sources.conditional_http import SourceFetchError
+from knowledge.sources.config import FeedSource, FileSource, IcsSource, WordPressSource
+from knowledge.sources.feeds import fetch_feed, fetch_ics
+from knowledge.sources.wordpress import load_wordpress
+
+FILE_LOADERS = {"projects": load_projects, "documents": load_documents, "faq": load_faq, "events": load_events}
+
+
+@dataclass
+class Fetched:
+    """What a source delivered: records per kind, problems, and the HTTP validators to keep."""
+
+    records: dict[str, list] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
+    not_modified: bool = False
+    validators: dict[str, str] = field(default_factory=dict)
+
+    def add(self, kind: str, result: LoadResult) -> None:
+        self.records.setdefault(kind, []).extend(result.records)
+        self.problems.extend(result.problems)
+
+
+def fetch_source(
+    source: object,
+    *,
+    client: httpx.Client,
+    validators: dict[str, str] | None = None,
+    progress: Callable[[str, int, int], None] | None = None,
+) -> Fetched:
+    """Fetch one source. Raises SourceFetchError when the source as a whole is unusable."""
+    fetched = Fetched()
+    if isinstance(source, FileSource):
+        if not source.path.exists():
+            raise SourceFetchError(f"file or folder not found: {source.path}")
+        result = FILE_LOADERS[source.kind](source.path)
+        for record in result.records:
+            record.source = source.name
+        if not result.records and result.problems:
+            raise SourceFetchError("; ".join(str(p) for p in result.problems[:3]))
+        fetched.add(source.kind, result)
+    elif isinstance(source, WordPressSource):
+        for kind, result in load_wordpress(client, source, progress=progress).items():
+            fetched.add(kind, result)
+    elif isinstance(source, IcsSource | FeedSource):
+        fetch = fetch_ics if isinstance(source, IcsSource) else fetch_feed
+        response, result = fetch(client, source, validators)
+        fetched.validators = response.validators
+        fetched.not_modified = response.not_modified
+        if not response.not_modified:
+            fetched.add("events" if isinstance(source, IcsSource) else "documents", result)
+    else:
+        raise TypeError(f"unknown source type {type(source).__name__}")
+    return fetched

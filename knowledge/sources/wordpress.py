@@ -1,0 +1,116 @@
+"""The portal's WordPress REST API → document and project records.
+
+``GET {url}/wp-json/wp/v2/{type}?per_page=100&page=N`` answers a JSON list of
+``{id, link, modified_gmt, title: {rendered}, content: {rendered}, excerpt: {rendered}}`` with the
+headers ``X-WP-Total`` and ``X-WP-TotalPages``. Every page is fetched; unchanged items cost
+nothing later because upserts compare content hashes. Item ids: ``wp-<source>-<post id>``.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Callable, Iterator
+
+import httpx
+
+from knowledge.ingest.records import DocumentRecord, LoadResult, Problem, ProjectRecord
+from knowledge.sources.conditional_http import SourceFetchError, get
+from knowledge.sources.config import WordPressSource
+from knowledge.sources.text_cleaning import inline_text, portal_html_to_text
+
+log = logging.getLogger(__name__)
+
+
+def _endpoint(source: WordPressSource, post_type: str) -> str:
+    return f"{source.url.rstrip('/')}/wp-json/wp/v2/{post_type.strip('/')}"
+
+
+def fetch_posts(
+    client: httpx.Client, source: WordPressSource, post_type: str, *, on_page: Callable[[int, int], None] | None = None
+) -> Iterator[dict]:
+    """Every item of one post type, following ``X-WP-TotalPages``."""
+    url = _endpoint(source, post_type)
+    page, total_pages = 1, 1
+    while page <= total_pages and page <= source.max_pages:
+        response = get(client, url, params={"per_page": source.per_page, "page": page}, timeout_s=source.timeout_s)
+        try:
+            items = json.loads(response.content)
+        except ValueError as exc:
+            raise SourceFetchError(f"{url} page {page}: not JSON ({exc})") from exc
+        if not isinstance(items, list):
+            raise SourceFetchError(f"{url} page {page}: expected a JSON list")
+        headers = response.headers or httpx.Headers()
+        try:
+            total_pages = max(1, int(headers.get("X-WP-TotalPages", "1")))
+        except ValueError:
+            total_pages = 1
+        if on_page is not None:
+            on_page(page, min(total_pages, source.max_pages))
+        yield from (item for item in items if isinstance(item, dict))
+        page += 1
+
+
+def _rendered(item: dict, field: str) -> str:
+    value = item.get(field)
+    if isinstance(value, dict):
+        value = value.get("rendered", "")
+    return value if isinstance(value, str) else ""
+
+
+def item_id(source: WordPressSource, item: dict) -> str:
+    return f"wp-{source.name}-{item['id']}"
+
+
+def to_document(source: WordPressSource, item: dict) -> DocumentRecord:
+    text = portal_html_to_text(_rendered(item, "content")) or inline_text(_rendered(item, "excerpt"))
+    return DocumentRecord(
+        id=item_id(source, item),
+        title=inline_text(_rendered(item, "title")) or f"Beitrag {item['id']}",
+        text=text,
+        topic=source.topic,
+        url=item.get("link") or None,
+        source=source.name,
+    )
+
+
+def to_project(source: WordPressSource, item: dict) -> ProjectRecord:
+    description = portal_html_to_text(_rendered(item, "content")) or inline_text(_rendered(item, "excerpt"))
+    modified = str(item.get("modified_gmt") or item.get("modified") or "")[:10] or None
+    return ProjectRecord(
+        id=item_id(source, item),
+        title=inline_text(_rendered(item, "title")) or f"Projekt {item['id']}",
+        description=description,
+        topic=source.topic,
+        url=item.get("link") or None,
+        updated=modified,
+        source=source.name,
+    )
+
+
+def load_wordpress(
+    client: httpx.Client, source: WordPressSource, *, progress: Callable[[str, int, int], None] | None = None
+) -> dict[str, LoadResult]:
+    """Documents (posts, pages) and, if configured, projects of a WordPress site."""
+    results: dict[str, LoadResult] = {"documents": LoadResult()}
+    plan = [(post_type, "documents") for post_type in source.document_types]
+    if source.project_type:
+        results["projects"] = LoadResult()
+        plan.append((source.project_type, "projects"))
+    for post_type, kind in plan:
+        on_page = (lambda done, total, _t=post_type: progress(f"{source.name}/{_t}", done, total)) if progress else None
+        for item in fetch_posts(client, source, post_type, on_page=on_page):
+            origin = f"{_endpoint(source, post_type)}#{item.get('id')}"
+            if "id" not in item:
+                results[kind].problems.append(Problem(origin, None, "item without id"))
+                continue
+            try:
+                record = to_document(source, item) if kind == "documents" else to_project(source, item)
+            except ValueError as exc:
+                results[kind].problems.append(Problem(origin, None, str(exc)))
+                continue
+            if kind == "documents" and not record.text.strip():
+                results[kind].problems.append(Problem(origin, None, "empty content"))
+                continue
+            results[kind].records.append(record)
+    return results

@@ -1,0 +1,90 @@
+"""End to end: the real ``python bot.py job announce`` against the fake Bot API, killed with
+SIGKILL in the middle of a broadcast to 2 000 subscribers and restarted: every subscriber gets
+exactly one announcement."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+from collections import Counter
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+from sqlmodel import Session
+
+from knowledge.db import create_db_and_tables, make_engine
+from knowledge.ingest.records import EventRecord
+from knowledge.store import upsert_events
+from knowledge.subscriptions import Subscriber, delivery_counts
+from tests.fake_bot_api import DEFAULT_TOKEN, FakeBotApiThread
+
+ROOT = Path(__file__).resolve().parent.parent
+SUBSCRIBERS = 2000
+pytestmark = pytest.mark.slow
+
+
+def prepare(data_dir: Path) -> str:
+    data_dir.mkdir(parents=True, exist_ok=True)
+    url = f"sqlite:///{(data_dir / 'ikz.sqlite3').resolve()}"
+    engine = make_engine(url)
+    create_db_and_tables(engine)
+    with Session(engine) as session:
+        upsert_events(session, [EventRecord(
+            id="TE1", title="Online-Spotlight: Gemeinsame Standesämter", start="2030-03-10T10:00:00+01:00",
+            end="2030-03-10T11:30:00+01:00", location="Online (Zoom)", topic="Standesamt",
+        )], source="e2e")
+        now = datetime.now(UTC)
+        session.execute(sa.insert(Subscriber), [
+            {"chat_id": 10_000 + i, "language": "de", "active": True, "all_topics": True, "digest": False,
+             "created_at": now, "updated_at": now} for i in range(SUBSCRIBERS)
+        ])
+        session.commit()
+    engine.dispose()
+    return url
+
+
+def test_kill_mid_broadcast_and_restart_delivers_exactly_once(tmp_path: Path) -> None:
+    data_dir = tmp_path / "data"
+    url = prepare(data_dir)
+    with FakeBotApiThread(token=DEFAULT_TOKEN, record_get_updates=False, rate_limit_per_s=30) as api:
+        env = {
+            **os.environ,
+            "TELEGRAM_BOT_TOKEN": DEFAULT_TOKEN,
+            "TELEGRAM_API_URL": api.base_url,
+            "IKZ_DATA_DIR": str(data_dir),
+            "IKZ_BROADCAST_RATE_PER_S": "28",
+            "HF_HUB_OFFLINE": "1",
+        }
+        command = [sys.executable, "bot.py", "job", "announce"]
+        first = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+        try:
+            api.wait_for_calls("sendMessage", 500, timeout=120)
+        finally:
+            first.send_signal(signal.SIGKILL)
+            first.wait(timeout=30)
+        assert first.returncode == -signal.SIGKILL
+        before_restart = len(api.calls("sendMessage", ok=True))
+        assert before_restart < SUBSCRIBERS, "the broadcast finished before the kill"
+
+        second = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
+        assert second.returncode == 0, second.stdout + second.stderr
+
+        received = Counter(call.chat_id for call in api.calls("sendMessage", ok=True))
+        refused = len(api.calls("sendMessage", ok=False))
+    assert set(received) == {10_000 + i for i in range(SUBSCRIBERS)}, "someone got no announcement"
+    duplicates = {chat: n for chat, n in received.items() if n != 1}
+    assert not duplicates, f"duplicates: {list(duplicates.items())[:5]}"
+    assert sum(received.values()) == SUBSCRIBERS
+    assert refused == 0, "the delivery loop outran the 30/s flood limit"
+    print(f"killed after {before_restart} announcements; {refused} refused")
+
+    engine = make_engine(url)
+    counts = delivery_counts(engine, kind="announce", ref="TE1")
+    engine.dispose()
+    # Rows claimed when the process died stay 'sending' (never re-sent, at-most-once).
+    assert counts.get("sent", 0) + counts.get("sending", 0) == SUBSCRIBERS
+    assert counts.get("sending", 0) <= 4
