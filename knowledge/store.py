@@ -75,7 +75,13 @@ def upsert_faqs(session: Session, records: Iterable[FaqRecord], *, source: str) 
 
 
 def schedule_hash(start: Any, end: Any, location: str | None, online_url: str | None) -> str:
-    return _hash_fields({"start": start, "end": end, "location": location, "online_url": online_url})
+    """Hash of time (normalised to UTC) and place: it changes only when the event moves."""
+    from datetime import UTC, datetime
+
+    def utc(value: Any) -> Any:
+        return value.astimezone(UTC).isoformat() if isinstance(value, datetime) else value
+
+    return _hash_fields({"start": utc(start), "end": utc(end), "location": location, "online_url": online_url})
 
 
 def upsert_events(session: Session, records: Iterable[EventRecord], *, source: str) -> UpsertCounts:
