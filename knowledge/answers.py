@@ -45,6 +45,7 @@ class Answer:
     highlight_terms: list[str] = field(default_factory=list)
     latency_ms: float = 0.0
     search_text: str = ""
+    signals: dict[str, float] = field(default_factory=dict)  # inputs of the confidence rule
 
     @property
     def best(self) -> SearchHit | None:

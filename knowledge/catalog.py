@@ -24,6 +24,7 @@ class ItemInfo:
     legal_form: str | None = None
     start: datetime | None = None
     cancelled: bool = False
+    start_year: int | None = None
 
     @property
     def key(self) -> ItemKey:
@@ -48,7 +49,8 @@ def load_items(session: Session) -> dict[ItemKey, ItemInfo]:
     items: dict[ItemKey, ItemInfo] = {}
     for p in session.exec(select(Project)).all():
         items[("project", p.id)] = ItemInfo(
-            "project", p.id, p.title, p.url, p.topic or "", p.kreis, tuple(p.municipalities or ()), p.legal_form
+            "project", p.id, p.title, p.url, p.topic or "", p.kreis, tuple(p.municipalities or ()), p.legal_form,
+            start_year=p.start_year,
         )
     for d in session.exec(select(Document)).all():
         items[("document", d.id)] = ItemInfo("document", d.id, d.title, d.url, d.topic or "")

@@ -50,7 +50,47 @@ AMBIGUOUS_TOWNS = {"wetter", "senden", "lage", "horn", "kamen", "halle", "werne"
 GENERIC_TOPIC_WORDS = {"kooperation", "zusammenarbeit", "interkommunal", "interkommunale", "gemeinsam",
                        "gemeinsame", "verwaltung", "kommunal", "kommunale", "projekt", "projekte", "umsetzung",
                        "management", "wesen", "dienst", "dienste", "dienstleistungen", "service", "arbeit", "amt"}
-QUERY_NOISE = LIST_WORDS | KREIS_WORDS | PREPOSITIONS | {"es", "dort", "da", "und", "oder", "nur", "auch", "mit",
+KIND_WORDS = {
+    "event": ("veranstaltung", "termin", "webinar", "spotlight", "konferenz", "workshop", "tagung", "seminar",
+              "event", "conference"),
+    "document": ("dokument", "leitfaden", "checkliste", "mustervertrag", "handreichung", "arbeitshilfe", "richtlinie",
+                 "document", "guide", "checklist", "template"),
+}
+PROJECT_LIST_WORDS = {"projekt", "projekte", "projekten", "beispiel", "beispiele", "beispielen", "kooperationen",
+                      "liste", "zeig", "zeige", "zeigen", "alle", "projects", "examples", "list", "show", "all",
+                      "cooperations", "initiativen", "vorhaben", "datenbank"}
+COMPOUND_LEGAL_SUFFIXES = {
+    "zweckverbaende": ("Zweckverband", True), "zweckverbaenden": ("Zweckverband", True),
+    "zweckverband": ("Zweckverband", False), "vereine": ("eingetragener Verein", True),
+    "verein": ("eingetragener Verein", False), "gmbhs": ("GmbH", True), "gmbh": ("GmbH", False),
+}
+_YEAR = r"(19[89]\d|20[0-4]\d)"
+
+
+def _year_range(folded: str) -> tuple[int | None, int | None]:
+    """Start-year restriction: 'seit 2020', 'ab 2020', '2023 oder später', 'vor 2010', 'since 2020'."""
+    low = high = None
+    if m := re.search(rf"(?:seit|ab|nach|since|after)\s+(?:dem\s+jahr\s+)?{_YEAR}", folded):
+        low = int(m.group(1)) + (1 if folded[m.start():m.start() + 4] in ("nach", "afte") else 0)
+    if m := re.search(rf"{_YEAR}\s+(?:oder|or)\s+(?:spaeter|later|danach|juenger)", folded):
+        low = int(m.group(1))
+    if m := re.search(rf"(?:vor|before)\s+(?:dem\s+jahr\s+)?{_YEAR}", folded):
+        high = int(m.group(1)) - 1
+    if m := re.search(rf"{_YEAR}\s+(?:oder|or)\s+(?:frueher|earlier|davor)", folded):
+        high = int(m.group(1))
+    if low is None and high is None:
+        if m := re.search(rf"(?:gestartet|begonnen|gegruendet|started|founded)\s+(?:im\s+jahr\s+|in\s+)?{_YEAR}", folded) or \
+                re.search(rf"(?:im\s+jahr|in)\s+{_YEAR}\s+(?:gestartet|begonnen|gegruendet|started|founded)", folded):
+            low = high = int(m.group(1))
+    return low, high
+
+
+QUERY_NOISE = LIST_WORDS | KREIS_WORDS | PREPOSITIONS | {"bereich", "bereichen", "thema", "themen", "themenbereich",
+                                                          "zum", "zur", "area", "field", "topic", "gestartet",
+                                                          "begonnen", "gegruendet", "started", "founded", "seit",
+                                                          "laufen", "beteiligt", "beteiligten", "involved",
+                                                          "oder", "spaeter", "later", "frueher", "earlier", "vor",
+                                                          "after", "since", "before", "jahr", "es", "dort", "da", "und", "oder", "nur", "auch", "mit",
                                                           "the", "are", "there", "what", "about", "for", "of", "and",
                                                           "only", "gemeinde", "stadt", "town", "towns", "city"}
 
@@ -64,14 +104,26 @@ class QueryFilters:
     legal_forms: frozenset[str] = frozenset()
     topics: frozenset[str] = frozenset()
     list_intent: bool = False
+    year_min: int | None = None
+    year_max: int | None = None
+    kind: str | None = None  # "event" or "document" when the question asks for that kind of item
 
     @property
     def places(self) -> bool:
         return bool(self.kreise or self.towns)
 
     @property
+    def years(self) -> bool:
+        return self.year_min is not None or self.year_max is not None
+
+    @property
+    def restricts_projects(self) -> bool:
+        """Place, year or (in a list question) legal form: only some projects qualify."""
+        return self.places or self.years or bool(self.legal_forms and self.list_intent)
+
+    @property
     def any(self) -> bool:
-        return bool(self.kreise or self.towns or self.legal_forms or self.topics)
+        return bool(self.kreise or self.towns or self.legal_forms or self.topics or self.years)
 
     def as_dict(self) -> dict[str, list[str]]:
         return {
@@ -79,6 +131,7 @@ class QueryFilters:
             "town": sorted(self.towns),
             "legal_form": sorted(self.legal_forms),
             "topic": sorted(self.topics),
+            "start_year": [y for y in (self.year_min, self.year_max) if y is not None],
         }
 
     def merged_into(self, previous: "QueryFilters") -> "QueryFilters":
@@ -90,6 +143,8 @@ class QueryFilters:
             out = replace(out, legal_forms=self.legal_forms)
         if self.topics:
             out = replace(out, topics=self.topics)
+        if self.years:
+            out = replace(out, year_min=self.year_min, year_max=self.year_max)
         return replace(out, list_intent=previous.list_intent or self.list_intent)
 
 
@@ -167,9 +222,11 @@ class Gazetteer:
         self._single_word_names = sorted({v for v in list(self.kreise) + list(self.towns) if " " not in v})
 
     # --- recognition ----------------------------------------------------------------------
-    def understand(self, question: str) -> UnderstoodQuery:
+    def understand(self, question: str, expansion: str = "") -> UnderstoodQuery:
+        """Filters in ``question``; ``expansion`` (glossary terms) only helps to recognise topics."""
         folded = fold(question)
         tokens = re.findall(r"[a-z0-9]+(?:[-.][a-z0-9]+)*", folded)
+        expansion_tokens = re.findall(r"[a-z0-9]+(?:[-.][a-z0-9]+)*", fold(expansion))
         used: set[int] = set()
         kreise: set[str] = set()
         towns: set[str] = set()
@@ -223,18 +280,44 @@ class Gazetteer:
                     for i, tok in enumerate(tokens):
                         if tok in phrase.split():
                             used.add(i)
+        # compounds: "Abfallzweckverband", "Tourismusvereine" (the first part stays as content)
+        compound_parts: list[str] = []
+        for i, tok in enumerate(tokens):
+            for suffix, (key, is_plural) in COMPOUND_LEGAL_SUFFIXES.items():
+                if tok.endswith(suffix) and len(tok) >= len(suffix) + 4 and i not in used:
+                    legal_forms.add(key)
+                    plural = plural or is_plural
+                    used.add(i)
+                    compound_parts.append(tok[: -len(suffix)].rstrip("-"))
+                    break
         legal_forms &= self.legal_forms_present or legal_forms
 
-        residual = [tok for i, tok in enumerate(tokens) if i not in used and tok not in QUERY_NOISE]
+        residual = [
+            tok for i, tok in enumerate(tokens)
+            if i not in used and not all(part in QUERY_NOISE for part in tok.split("-"))
+        ] + compound_parts
         residual_words = self.analyzer.words(" ".join(residual))
-        list_intent = plural or any(tok in LIST_WORDS for tok in tokens)
+        years = _year_range(folded)
+        residual_words = [w for w in residual_words if not (w.isdigit() and len(w) == 4 and years != (None, None))]
+        kind = next((k for k, stems in KIND_WORDS.items() if any(t.startswith(stems) for t in tokens)), None)
+        project_list = kind is None and (
+            any(tok.split("-")[-1] in PROJECT_LIST_WORDS for tok in tokens) or "gibt es" in folded
+        )
+        content = [w for w in residual_words if w not in GENERIC_TOPIC_WORDS]
+        list_intent = project_list or (plural and len(content) <= 2)
 
-        topics = self._topics(tokens) if (list_intent or kreise or towns) else set()
+        topics = (
+            self._topics(tokens + compound_parts + expansion_tokens)
+            if (list_intent or kreise or towns or years != (None, None)) else set()
+        )
         if topics:
             topic_words = {w for t in topics for w in self.topic_stems.get(t, set())}
             residual_words = [w for w in residual_words if not any(w.startswith(t[:5]) or t.startswith(w) for t in topic_words)]
 
-        filters = QueryFilters(frozenset(kreise), frozenset(towns), frozenset(legal_forms), frozenset(topics), list_intent)
+        if kind is not None and not topics:
+            topics = self._topics(tokens + expansion_tokens)
+        filters = QueryFilters(frozenset(kreise), frozenset(towns), frozenset(legal_forms), frozenset(topics),
+                               list_intent, years[0], years[1], kind)
         return UnderstoodQuery(question, filters, residual_words)
 
     def _topics(self, tokens: list[str]) -> set[str]:

@@ -51,6 +51,7 @@ class SearchSnapshot:
     def projects_matching(
         self, *, kreise: frozenset[str] = frozenset(), towns: frozenset[str] = frozenset(),
         legal_forms: frozenset[str] = frozenset(), topics: frozenset[str] = frozenset(),
+        year_min: int | None = None, year_max: int | None = None,
     ) -> list[ItemInfo]:
         """Projects satisfying every given restriction (empty restriction = no restriction)."""
         out = []
@@ -64,6 +65,10 @@ class SearchSnapshot:
             if legal_forms and legal_form_key(item.legal_form) not in legal_forms:
                 continue
             if topics and item.topic not in topics:
+                continue
+            if year_min is not None and (item.start_year is None or item.start_year < year_min):
+                continue
+            if year_max is not None and (item.start_year is None or item.start_year > year_max):
                 continue
             out.append(item)
         return out

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
+import numpy as np
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, func, select
@@ -22,6 +23,7 @@ from embeddings.encoder import Encoder, create_encoder
 from embeddings.vector_index import IndexMissing, VectorIndex
 from knowledge.answers import Answer
 from knowledge.db import create_db_and_tables, make_engine
+from knowledge.glossary import expand_query, expansion_terms
 from knowledge.indexing import build_vector_index, embed_missing
 from knowledge.ingest.documents import load_documents
 from knowledge.ingest.events import load_events
@@ -85,8 +87,9 @@ class KnowledgeBase:
         self._snapshot: SearchSnapshot | None = None
         self._snapshot_mtime: float | None = None
         self.rule = ConfidenceRule(
-            settings.answer_min_dense, settings.answer_min_dense_with_lexical, settings.answer_min_lexical
+            settings.answer_threshold, settings.answer_out_of_scope_weight, settings.answer_lexical_weight
         )
+        self._out_of_scope: np.ndarray | None = None
 
     # --- parts ---------------------------------------------------------------------------------
     @property
@@ -226,6 +229,14 @@ class KnowledgeBase:
                 self._snapshot_mtime = mtime
         return self._snapshot
 
+    def out_of_scope_vectors(self) -> np.ndarray:
+        """Vectors of the out-of-scope descriptions (reject class), encoded once per process."""
+        if self._out_of_scope is None:
+            from knowledge.out_of_scope import OUT_OF_SCOPE_TOPICS
+
+            self._out_of_scope = self.encoder.encode_passages(list(OUT_OF_SCOPE_TOPICS))
+        return self._out_of_scope
+
     def has_index(self) -> bool:
         return self.index_path.exists()
 
@@ -239,16 +250,19 @@ class KnowledgeBase:
         """Answer a question; ``previous`` (text, filters) makes it a follow-up refinement."""
         started = time.perf_counter()
         snapshot = self.snapshot()
-        understood = snapshot.gazetteer.understand(question)
-        search_text = question
+        search_text = expand_query(question)
+        understood = snapshot.gazetteer.understand(question, expansion_terms(question))
         if previous is not None:
             previous_text, previous_filters = previous
             merged = understood.filters.merged_into(previous_filters)
             residual = understood.residual_words
             understood = UnderstoodQuery(question, merged, residual)
-            search_text = f"{previous_text} {question}"
+            search_text = f"{previous_text} {search_text}"
         vector = self.encoder.encode_queries([search_text])[0]
-        answer = retrieve(snapshot, vector, understood, k=k, rule=self.rule, search_text=search_text)
+        answer = retrieve(
+            snapshot, vector, understood, k=k, rule=self.rule, search_text=search_text,
+            out_of_scope=self.out_of_scope_vectors(),
+        )
         answer.latency_ms = (time.perf_counter() - started) * 1000
         return answer
 

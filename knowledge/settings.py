@@ -38,9 +38,9 @@ class Settings(BaseSettings):
     chunk_words: int = Field(110, ge=30, le=400)
     chunk_overlap_words: int = Field(25, ge=0, le=200)
     # Confidence rule (tuned on bench/devset.jsonl, see BENCHMARKS.md).
-    answer_min_dense: float = 0.845
-    answer_min_dense_with_lexical: float = 0.815
-    answer_min_lexical: float = 0.34
+    answer_threshold: float = 0.2719
+    answer_out_of_scope_weight: float = 0.7943
+    answer_lexical_weight: float = 0.0608
 
     # --- Telegram --------------------------------------------------------------------------
     telegram_bot_token: SecretStr | None = Field(
