@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import bisect
 import difflib
+import math
 import re
 import threading
 from collections import defaultdict
@@ -71,6 +73,14 @@ class LexicalIndex:
             self._bm25.index(corpus, show_progress=False)
             self._vocab = {tok for doc in corpus for tok in doc}
         self._words = {w for doc in words for w in doc}
+        document_frequency: dict[str, int] = defaultdict(int)
+        for doc in corpus:
+            for token in set(doc):
+                document_frequency[token] += 1
+        n = max(len(corpus), 1)
+        self._idf = {t: math.log(1 + (n - df + 0.5) / (df + 0.5)) for t, df in document_frequency.items()}
+        self._unknown_idf = math.log(1 + (n + 0.5) / 0.5)
+        self._sorted_words = sorted(self._words)
         self._by_initial: dict[str, list[str]] = defaultdict(list)
         for word in sorted(self._words):
             if len(word) >= 4:
@@ -91,6 +101,34 @@ class LexicalIndex:
         """The query's analysed tokens that occur in the corpus (unknown words spelling-corrected)."""
         words = [self.correct(w) for w in self.analyzer.words(query)]
         return [t for t in dict.fromkeys(self.analyzer.stem(words)) if t in self._vocab]
+
+    @property
+    def max_idf(self) -> float:
+        """IDF of a term in a single passage; grows with ln(corpus size), used to normalise scores."""
+        return self._unknown_idf
+
+    def is_known(self, word: str) -> bool:
+        """Whether the corpus uses the (folded) word, a close spelling, or a compound starting with it."""
+        if word in self._words or self.correct(word) in self._words:
+            return True
+        if len(word) >= 5:
+            position = bisect.bisect_left(self._sorted_words, word)
+            return position < len(self._sorted_words) and self._sorted_words[position].startswith(word)
+        return False
+
+    def known_share(self, query: str) -> float:
+        """IDF-weighted share of the query's words that occur in the corpus (0–1; 0 for no words).
+
+        Unknown words weigh like the rarest corpus word, so a question whose key term the knowledge
+        base never mentions ("Personalausweis") scores low, independent of the corpus size.
+        """
+        words = [self.correct(w) for w in self.analyzer.words(query)]
+        tokens = list(dict.fromkeys(self.analyzer.stem(words)))
+        if not tokens:
+            return 0.0
+        weights = [(self._idf.get(t, self._unknown_idf), t in self._idf) for t in tokens]
+        total = sum(w for w, _ in weights)
+        return sum(w for w, known in weights if known) / total if total else 0.0
 
     def all_scores(self, query: str) -> np.ndarray:
         """BM25 score of every text, in id order (zeros when no query term is known)."""

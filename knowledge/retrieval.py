@@ -50,6 +50,9 @@ class RetrievalParams:
     kind_boost: float = 0.03  # "Veranstaltungen …", "Leitfaden …": items of the asked-for kind first
 
 
+# max IDF (= ln(1 + (N + 0.5) / 0.5)) of the sample base with N = 409 passages, on which the
+# confidence rule was fitted; other bases' BM25 scores are scaled to it.
+REFERENCE_MAX_IDF = 6.7093
 _YEARS = re.compile(r"\b(?:19|20)\d\d\b")
 
 
@@ -152,24 +155,34 @@ def retrieve(
     # 4. confidence
     top = hits[0]
     anchor = float(np.max(out_of_scope @ query_vector)) if out_of_scope is not None and len(out_of_scope) else 0.0
-    bm25_top = float(snapshot.lexical.all_scores(_YEARS.sub(" ", text)).max(initial=0.0))
+    bm25_raw = float(snapshot.lexical.all_scores(_YEARS.sub(" ", text)).max(initial=0.0))
+    # BM25 grows with ln(corpus size): scale it to the size of the base the rule was fitted on
+    bm25_top = bm25_raw * REFERENCE_MAX_IDF / snapshot.lexical.max_idf
     confidence = rule.score(top.dense, anchor, bm25_top)
     if filters.restricts_projects:
         answered = bool(matching) and ranked[0] in matching and (
             understood.filter_only or confidence >= rule.threshold
         )
     else:
-        answered = confidence >= rule.threshold
+        answered = confidence >= rule.threshold or _known_keywords(snapshot, understood.text)
     return Answer(
         question=understood.text,
         answered=answered,
         hits=hits,
         filters=filters,
         confidence=float(confidence - rule.threshold),
-        signals={"dense": float(top.dense), "out_of_scope": anchor, "bm25": bm25_top},
+        signals={"dense": float(top.dense), "out_of_scope": anchor, "bm25": bm25_top, "bm25_raw": bm25_raw},
         highlight_terms=terms,
         search_text=text,
     )
+
+
+def _known_keywords(snapshot: SearchSnapshot, question: str) -> bool:
+    """A short keyword query ("Bauhof", "Vergabe Inhouse") whose every word the knowledge base uses."""
+    if "?" in question:
+        return False
+    words = snapshot.lexical.analyzer.words(question)
+    return 1 <= len(words) <= 3 and all(snapshot.lexical.is_known(w) for w in words)
 
 
 def _topic_matches(topic: str, topics: frozenset[str]) -> bool:
