@@ -79,6 +79,7 @@ class LexicalIndex:
                 document_frequency[token] += 1
         n = max(len(corpus), 1)
         self._idf = {t: math.log(1 + (n - df + 0.5) / (df + 0.5)) for t, df in document_frequency.items()}
+        self._share = {t: df / n for t, df in document_frequency.items()}
         self._unknown_idf = math.log(1 + (n + 0.5) / 0.5)
         self._sorted_words = sorted(self._words)
         self._by_initial: dict[str, list[str]] = defaultdict(list)
@@ -115,6 +116,11 @@ class LexicalIndex:
             position = bisect.bisect_left(self._sorted_words, word)
             return position < len(self._sorted_words) and self._sorted_words[position].startswith(word)
         return False
+
+    def is_common(self, word: str, share: float = 0.15) -> bool:
+        """Whether the word (stemmed) occurs in more than ``share`` of all passages."""
+        stems = self.analyzer.stem([self.correct(word)])
+        return bool(stems) and self._share.get(stems[0], 0.0) > share
 
     def known_share(self, query: str) -> float:
         """IDF-weighted share of the query's words that occur in the corpus (0–1; 0 for no words).

@@ -8,6 +8,7 @@ fuzzy fallback for typos (``Coesfled``). Town names that are also ordinary words
 from __future__ import annotations
 
 import difflib
+import os
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
@@ -85,7 +86,7 @@ def _year_range(folded: str) -> tuple[int | None, int | None]:
     return low, high
 
 
-QUERY_NOISE = LIST_WORDS | KREIS_WORDS | PREPOSITIONS | {"bereich", "bereichen", "thema", "themen", "themenbereich",
+QUERY_NOISE = LIST_WORDS | PROJECT_LIST_WORDS | KREIS_WORDS | PREPOSITIONS | {"bereich", "bereichen", "thema", "themen", "themenbereich",
                                                           "zum", "zur", "area", "field", "topic", "gestartet",
                                                           "begonnen", "gegruendet", "started", "founded", "seit",
                                                           "laufen", "beteiligt", "beteiligten", "involved",
@@ -187,6 +188,14 @@ def _kreis_variants(name: str) -> set[str]:
     return {v for v in variants if len(v) >= 3}
 
 
+def _same_word_family(word: str, topic_word: str) -> bool:
+    """'abfall' ~ 'abfallwirtschaft', 'standesaemter' ~ 'standesamt', but not 'rechnet' ~ 'rechnungspruefung'."""
+    if word == topic_word:
+        return True
+    common = len(os.path.commonprefix([word, topic_word]))
+    return common >= 5 and common >= min(7, len(word), len(topic_word))
+
+
 class Gazetteer:
     """Names occurring in the knowledge base, for recognising them in questions."""
 
@@ -199,9 +208,7 @@ class Gazetteer:
         self.legal_forms_present: set[str] = set()
         for item in items:
             if item.kind != "project":
-                if item.topic:
-                    self.topics.setdefault(fold(item.topic), item.topic)
-                continue
+                continue  # topics of projects only: documents and events use free-form topics
             if item.kreis:
                 for variant in _kreis_variants(item.kreis):
                     self.kreise.setdefault(variant, item.kreis)
@@ -325,11 +332,6 @@ class Gazetteer:
         words = [t for t in tokens if len(t) >= 4 and t not in GENERIC_TOPIC_WORDS and t not in QUERY_NOISE]
         for topic, stems in self.topic_stems.items():
             for word in words:
-                if any(
-                    stem == word
-                    or (len(word) >= 5 and stem.startswith(word[: max(5, len(word) - 2)]))
-                    or (len(stem) >= 5 and word.startswith(stem))
-                    for stem in stems
-                ):
+                if any(_same_word_family(word, stem) for stem in stems):
                     found.add(topic)
         return found

@@ -160,11 +160,24 @@ def retrieve(
     bm25_top = bm25_raw * REFERENCE_MAX_IDF / snapshot.lexical.max_idf
     confidence = rule.score(top.dense, anchor, bm25_top)
     if filters.restricts_projects:
-        answered = bool(matching) and ranked[0] in matching and (
-            understood.filter_only or confidence >= rule.threshold
+        # beyond the filters, the question's distinctive words must occur in the best project
+        distinctive = _distinctive_nouns(snapshot, understood.residual_words, text)
+        top_text = " ".join(snapshot.chunks[c].embed_text for c in snapshot.item_chunks.get(ranked[0], ()))
+        relevant = understood.filter_only or (
+            confidence >= rule.threshold and (not distinctive or lexical_coverage(distinctive, top_text) > 0)
+        )
+        answered = (
+            bool(matching)
+            and ranked[0] in matching
+            and (not filters.topics or snapshot.items[ranked[0]].topic in filters.topics)
+            and relevant
         )
     else:
-        answered = confidence >= rule.threshold or _known_keywords(snapshot, understood.text)
+        topic_list = (  # "Welche Standesämter gibt es?": a list of a topic's projects
+            understood.filter_only and bool(filters.topics) and top.item.kind == "project"
+            and top.item.topic in filters.topics
+        )
+        answered = confidence >= rule.threshold or topic_list or _known_keywords(snapshot, understood.text)
     return Answer(
         question=understood.text,
         answered=answered,
@@ -175,6 +188,15 @@ def retrieve(
         highlight_terms=terms,
         search_text=text,
     )
+
+
+def _distinctive_nouns(snapshot: SearchSnapshot, words: list[str], text: str) -> list[str]:
+    """Content words written as German nouns (capitalised) that the corpus uses, but not everywhere."""
+    from embeddings.lexical import fold
+
+    nouns = {fold(m) for m in re.findall(r"(?<![\w-])[A-ZÄÖÜ][\wäöüß]+", text)}
+    lexical = snapshot.lexical
+    return [w for w in words if w in nouns and lexical.is_known(w) and not lexical.is_common(w)]
 
 
 def _known_keywords(snapshot: SearchSnapshot, question: str) -> bool:

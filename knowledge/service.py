@@ -255,7 +255,9 @@ class KnowledgeBase:
         if previous is not None:
             previous_text, previous_filters = previous
             merged = understood.filters.merged_into(previous_filters)
-            residual = understood.residual_words
+            # the follow-up keeps the previous question's content ("Standesamt" + "im Kreis Borken")
+            previous_words = snapshot.gazetteer.understand(previous_text).residual_words
+            residual = list(dict.fromkeys(previous_words + understood.residual_words))
             understood = UnderstoodQuery(question, merged, residual)
             search_text = f"{previous_text} {search_text}"
         vector = self.encoder.encode_queries([search_text])[0]

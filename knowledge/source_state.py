@@ -33,12 +33,9 @@ class SourceState(SQLModel, table=True):
 
     @property
     def validators(self) -> dict[str, str]:
-        out = {}
-        if self.etag:
-            out["etag"] = self.etag
-        if self.last_modified:
-            out["last_modified"] = self.last_modified
-        return out
+        from knowledge.sources.conditional_http import http_validators
+
+        return http_validators(self.etag, self.last_modified)
 
     @property
     def item_count(self) -> int:

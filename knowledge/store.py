@@ -56,22 +56,21 @@ def _upsert(session: Session, model: type, values: dict[str, Any], counts: Upser
     return row
 
 
-def upsert_projects(session: Session, records: Iterable[ProjectRecord], *, source: str) -> UpsertCounts:
+def _upsert_records(session: Session, model: type, records: Iterable, source: str) -> UpsertCounts:
     counts = UpsertCounts()
     for record in records:
         values = record.model_dump()
         values["origin"] = source
-        _upsert(session, Project, values, counts)
+        _upsert(session, model, values, counts)
     return counts
+
+
+def upsert_projects(session: Session, records: Iterable[ProjectRecord], *, source: str) -> UpsertCounts:
+    return _upsert_records(session, Project, records, source)
 
 
 def upsert_faqs(session: Session, records: Iterable[FaqRecord], *, source: str) -> UpsertCounts:
-    counts = UpsertCounts()
-    for record in records:
-        values = record.model_dump()
-        values["origin"] = source
-        _upsert(session, Faq, values, counts)
-    return counts
+    return _upsert_records(session, Faq, records, source)
 
 
 def schedule_hash(start: Any, end: Any, location: str | None, online_url: str | None) -> str:

@@ -61,25 +61,25 @@ def sample_kb_template(tmp_path_factory: pytest.TempPathFactory, encoder) -> Pat
     return data_dir
 
 
-def _copy(template: Path, target: Path) -> Path:
-    shutil.copytree(template, target, dirs_exist_ok=True)
-    return target
+def _private_kb(template: Path, tmp_path: Path, encoder) -> Iterator[KnowledgeBase]:
+    """A private copy of a knowledge base built once per session, closed after the test."""
+    data_dir = tmp_path / "data"
+    shutil.copytree(template, data_dir, dirs_exist_ok=True)
+    kb = KnowledgeBase(make_settings(data_dir), encoder=encoder)
+    yield kb
+    kb.close()
 
 
 @pytest.fixture
 def tiny_kb(tiny_kb_template: Path, tmp_path: Path, encoder) -> Iterator[KnowledgeBase]:
     """A private copy of the tiny test knowledge base."""
-    kb = KnowledgeBase(make_settings(_copy(tiny_kb_template, tmp_path / "data")), encoder=encoder)
-    yield kb
-    kb.close()
+    yield from _private_kb(tiny_kb_template, tmp_path, encoder)
 
 
 @pytest.fixture
 def sample_kb(sample_kb_template: Path, tmp_path: Path, encoder) -> Iterator[KnowledgeBase]:
     """A private copy of the bundled sample knowledge base."""
-    kb = KnowledgeBase(make_settings(_copy(sample_kb_template, tmp_path / "data")), encoder=encoder)
-    yield kb
-    kb.close()
+    yield from _private_kb(sample_kb_template, tmp_path, encoder)
 
 
 @pytest.fixture(scope="session")

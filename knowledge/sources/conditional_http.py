@@ -13,6 +13,11 @@ class SourceFetchError(RuntimeError):
     """A source could not be fetched (HTTP error, timeout, unusable answer)."""
 
 
+def http_validators(etag: str | None, last_modified: str | None) -> dict[str, str]:
+    """The validators worth sending next time (ETag and/or Last-Modified)."""
+    return {key: value for key, value in (("etag", etag), ("last_modified", last_modified)) if value}
+
+
 @dataclass
 class ConditionalResponse:
     url: str
@@ -24,12 +29,7 @@ class ConditionalResponse:
 
     @property
     def validators(self) -> dict[str, str]:
-        out = {}
-        if self.etag:
-            out["etag"] = self.etag
-        if self.last_modified:
-            out["last_modified"] = self.last_modified
-        return out
+        return http_validators(self.etag, self.last_modified)
 
 
 def make_client(timeout_s: float = 30.0) -> httpx.Client:
