@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from embeddings.fusion import reciprocal_rank_fusion
 from knowledge.answers import Answer, SearchHit, make_snippet
 from knowledge.catalog import ItemKey
 from knowledge.query_understanding import QueryFilters, UnderstoodQuery
@@ -44,7 +45,9 @@ class ConfidenceRule:
 @dataclass(frozen=True)
 class RetrievalParams:
     pool: int = 100
+    fusion: str = "linear"  # or "rrf" (reciprocal rank fusion), kept for comparison
     lexical_weight: float = 0.03
+    rrf_lexical_weight: float = 0.3
     place_boost: float = 1.0  # projects matching every restriction (place, year, legal form in a list question)
     topic_boost: float = 0.3
     kind_boost: float = 0.03  # "Veranstaltungen …", "Leitfaden …": items of the asked-for kind first
@@ -99,8 +102,13 @@ def retrieve(
 
     # linear fusion: cosine + a small share of the query-normalised BM25 score (measured better than
     # RRF on the development set, because it keeps the dense score's margin; see BENCHMARKS.md)
-    max_lexical = max(lexical.values(), default=0.0) or 1.0
-    fused = {c: dense.get(c, -1.0) + params.lexical_weight * lexical.get(c, 0.0) / max_lexical for c in cand}
+    if params.fusion == "rrf":
+        dense_rank = sorted(cand, key=lambda c: -dense.get(c, -1.0))
+        lexical_rank = sorted((c for c in cand if lexical.get(c, 0.0) > 0), key=lambda c: -lexical[c])
+        fused = reciprocal_rank_fusion([dense_rank, lexical_rank], k=60, weights=[1.0, params.rrf_lexical_weight])
+    else:
+        max_lexical = max(lexical.values(), default=0.0) or 1.0
+        fused = {c: dense.get(c, -1.0) + params.lexical_weight * lexical.get(c, 0.0) / max_lexical for c in cand}
 
     # 2. group by item: best chunk represents the item
     best_chunk: dict[ItemKey, int] = {}

@@ -32,7 +32,7 @@ from knowledge.ingest.projects import load_projects
 from knowledge.ingest.records import LoadResult, Problem
 from knowledge.models import Chunk, Document, Embedding, Event, Faq, Project
 from knowledge.query_understanding import QueryFilters, UnderstoodQuery
-from knowledge.retrieval import ConfidenceRule, retrieve
+from knowledge.retrieval import ConfidenceRule, RetrievalParams, retrieve
 from knowledge.search_index import SearchSnapshot
 from knowledge.settings import Settings
 from knowledge.store import (
@@ -90,6 +90,7 @@ class KnowledgeBase:
             settings.answer_threshold, settings.answer_out_of_scope_weight, settings.answer_lexical_weight
         )
         self._out_of_scope: np.ndarray | None = None
+        self.params = RetrievalParams(fusion=settings.fusion)
 
     # --- parts ---------------------------------------------------------------------------------
     @property
@@ -262,7 +263,7 @@ class KnowledgeBase:
             search_text = f"{previous_text} {search_text}"
         vector = self.encoder.encode_queries([search_text])[0]
         answer = retrieve(
-            snapshot, vector, understood, k=k, rule=self.rule, search_text=search_text,
+            snapshot, vector, understood, k=k, rule=self.rule, params=self.params, search_text=search_text,
             out_of_scope=self.out_of_scope_vectors(),
         )
         answer.latency_ms = (time.perf_counter() - started) * 1000
