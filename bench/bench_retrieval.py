@@ -80,8 +80,9 @@ def main(argv: list[str] | None = None) -> dict:
             f"`python -m bench.bench_retrieval` on `bench/devset.jsonl` ({len(cases)} questions) against the bundled "
             f"sample knowledge base, default model `{kb.encoder.model_id}`. hit@1: best result is a gold id; "
             "recall@5: share of gold ids in the top 5 (of at most 5 gold ids); abstention: `answered=false`. "
-            f"Confidence rule: answer when dense cosine ≥ {rule.min_dense} or (≥ {rule.min_dense_with_lexical} and "
-            f"lexical coverage ≥ {rule.min_lexical}); place/legal-form list questions answer when matching projects "
+            f"Confidence rule: answer when dense − {rule.anchor_weight:.4f}·out_of_scope + "
+            f"{rule.lexical_weight:.4f}·ln(1 + BM25) ≥ {rule.threshold:.4f} (fitted with `python -m bench.tune_confidence`); "
+            "list questions (place, year, legal form) answer when matching projects "
             "exist. Targets: hit@1 ≥ 0.90, recall@5 ≥ 0.97, ≥ 90 % of out-of-domain questions abstained, "
             "≤ 5 % of answerable questions abstained.\n\n" + table(summary) + comparison,
         )
