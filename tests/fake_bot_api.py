@@ -893,6 +893,7 @@ class FakeBotApi:
         self._updates_event: asyncio.Event | None = None
         self._closing = False
         self._waiting_pollers = 0
+        self._held_responses = 0
 
         self._methods: dict[str, tuple[str, Callable[[JSONDict, dict], Awaitable[Any]]]] = {}
         for name, handler in {
@@ -1170,6 +1171,15 @@ class FakeBotApi:
         ``await api.wait_for(lambda: api.waiting_pollers > 0)`` waits until the bot polls.
         """
         return self._waiting_pollers
+
+    @property
+    def held_responses(self) -> int:
+        """Number of requests that arrived and whose response is being delayed (latency).
+
+        ``wait_for`` predicates are re-evaluated when a response starts being held, so a test can
+        wait until every in-flight request of the bot has reached the server.
+        """
+        return self._held_responses
 
     @property
     def pending_updates(self) -> list[JSONDict]:
@@ -1684,7 +1694,12 @@ class FakeBotApi:
     async def _delay(self, method: str) -> None:
         delay = self.method_latency.get(method, self.latency)
         if delay > 0:
-            await asyncio.sleep(delay)
+            self._held_responses += 1
+            try:
+                await self._notify()
+                await asyncio.sleep(delay)
+            finally:
+                self._held_responses -= 1
 
     async def _record(self, call: ApiCall) -> None:
         self._calls.append(call)
@@ -2474,6 +2489,11 @@ class FakeBotApiThread:
     def waiting_pollers(self) -> int:
         """See :attr:`FakeBotApi.waiting_pollers`."""
         return self._call(lambda: self.api.waiting_pollers)
+
+    @property
+    def held_responses(self) -> int:
+        """See :attr:`FakeBotApi.held_responses`."""
+        return self._call(lambda: self.api.held_responses)
 
 
 # --------------------------------------------------------------------------------------------

@@ -47,6 +47,9 @@ def prepare(data_dir: Path) -> str:
     return url
 
 
+CONCURRENCY = 4
+
+
 def test_kill_mid_broadcast_and_restart_delivers_exactly_once(tmp_path: Path) -> None:
     data_dir = tmp_path / "data"
     url = prepare(data_dir)
@@ -57,15 +60,22 @@ def test_kill_mid_broadcast_and_restart_delivers_exactly_once(tmp_path: Path) ->
             "TELEGRAM_API_URL": api.base_url,
             "IKZ_DATA_DIR": str(data_dir),
             "IKZ_BROADCAST_RATE_PER_S": "28",
+            "IKZ_BROADCAST_CONCURRENCY": str(CONCURRENCY),
             "HF_HUB_OFFLINE": "1",
         }
         command = [sys.executable, "bot.py", "job", "announce"]
         first = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
         try:
-            api.wait_for_calls("sendMessage", 500, timeout=120)
+            api.wait_for_calls("sendMessage", 450, timeout=120)  # mid-batch (the loop claims 500 rows a batch)
+            # Hold every further answer, then kill once all concurrent senders' requests have
+            # reached the server: the kill lands mid-broadcast at a point the test can reason about
+            # (claimed rows whose request arrived but whose result was never recorded).
+            api.set_latency(600, "sendMessage")
+            api.wait_for(lambda: api.api.held_responses >= CONCURRENCY, timeout=60)
         finally:
             first.send_signal(signal.SIGKILL)
             first.wait(timeout=30)
+        api.set_latency(0, "sendMessage")
         assert first.returncode == -signal.SIGKILL
         before_restart = len(api.calls("sendMessage", ok=True))
         assert before_restart < SUBSCRIBERS, "the broadcast finished before the kill"
