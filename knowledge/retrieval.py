@@ -170,9 +170,12 @@ def retrieve(
     if filters.restricts_projects:
         # beyond the filters, the question's distinctive words must occur in the best project
         distinctive = _distinctive_nouns(snapshot, understood.residual_words, text)
+        unknown = _unknown_nouns(snapshot, understood.residual_words, understood.text)
         top_text = " ".join(snapshot.chunks[c].embed_text for c in snapshot.item_chunks.get(ranked[0], ()))
         relevant = understood.filter_only or (
-            confidence >= rule.threshold and (not distinctive or lexical_coverage(distinctive, top_text) > 0)
+            confidence >= rule.threshold
+            and not unknown  # "Sperrmülltermin in Bocholt": the place is known, the subject is not
+            and (not distinctive or lexical_coverage(distinctive, top_text) > 0)
         )
         answered = (
             bool(matching)
@@ -205,6 +208,16 @@ def _distinctive_nouns(snapshot: SearchSnapshot, words: list[str], text: str) ->
     nouns = {fold(m) for m in re.findall(r"(?<![\w-])[A-ZÄÖÜ][\wäöüß]+", text)}
     lexical = snapshot.lexical
     return [w for w in words if w in nouns and lexical.is_known(w) and not lexical.is_common(w)]
+
+
+def _unknown_nouns(snapshot: SearchSnapshot, words: list[str], question: str) -> list[str]:
+    """The question's capitalised content words when the knowledge base uses none of them."""
+    from embeddings.lexical import fold
+
+    nouns = {fold(m) for m in re.findall(r"(?<![\w-])[A-ZÄÖÜ][\wäöüß-]{4,}", question)}
+    content_nouns = [w for w in words if w in nouns]
+    unknown = [w for w in content_nouns if not snapshot.lexical.is_known(w)]
+    return unknown if len(unknown) == len(content_nouns) else []  # none of the subject's nouns is known
 
 
 def _known_keywords(snapshot: SearchSnapshot, question: str) -> bool:
