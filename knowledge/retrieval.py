@@ -11,6 +11,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from embeddings.fusion import reciprocal_rank_fusion
+from embeddings.lexical import fold
 from knowledge.answers import Answer, SearchHit, make_snippet
 from knowledge.catalog import ItemKey
 from knowledge.query_understanding import QueryFilters, UnderstoodQuery
@@ -63,8 +64,6 @@ def lexical_coverage(words: list[str], text: str) -> float:
     """Share of the question's content words (folded, stemmed prefix) found in ``text``."""
     if not words:
         return 0.0
-    from embeddings.lexical import fold
-
     haystack = fold(text)
     found = sum(1 for w in words if w[: max(4, len(w) - 2)] in haystack)
     return found / len(words)
@@ -203,8 +202,6 @@ def retrieve(
 
 def _distinctive_nouns(snapshot: SearchSnapshot, words: list[str], text: str) -> list[str]:
     """Content words written as German nouns (capitalised) that the corpus uses, but not everywhere."""
-    from embeddings.lexical import fold
-
     nouns = {fold(m) for m in re.findall(r"(?<![\w-])[A-ZÄÖÜ][\wäöüß]+", text)}
     lexical = snapshot.lexical
     return [w for w in words if w in nouns and lexical.is_known(w) and not lexical.is_common(w)]
@@ -212,8 +209,6 @@ def _distinctive_nouns(snapshot: SearchSnapshot, words: list[str], text: str) ->
 
 def _unknown_nouns(snapshot: SearchSnapshot, words: list[str], question: str) -> list[str]:
     """The question's capitalised content words when the knowledge base uses none of them."""
-    from embeddings.lexical import fold
-
     nouns = {fold(m) for m in re.findall(r"(?<![\w-])[A-ZÄÖÜ][\wäöüß-]{4,}", question)}
     content_nouns = [w for w in words if w in nouns]
     unknown = [w for w in content_nouns if not snapshot.lexical.is_known(w)]
@@ -230,8 +225,6 @@ def _known_keywords(snapshot: SearchSnapshot, question: str) -> bool:
 
 def _topic_matches(topic: str, topics: frozenset[str]) -> bool:
     """Events and documents use free topic names: match them loosely against project topics."""
-    from embeddings.lexical import fold
-
     folded = fold(topic)
     return any(fold(t) in folded or folded in fold(t) or fold(t).split("/")[0] in folded for t in topics if t)
 
