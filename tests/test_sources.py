@@ -43,6 +43,11 @@ class WordPressSite:
         per_page = int(request.query.get("per_page", "10"))
         page = int(request.query.get("page", "1"))
         items = self.items[post_type]
+        if request.query.get("orderby") == "modified":
+            items = sorted(items, key=lambda item: item["modified_gmt"], reverse=request.query.get("order") == "desc")
+        if "_fields" in request.query:
+            fields = request.query["_fields"].split(",")
+            items = [{k: v for k, v in item.items() if k in fields} for item in items]
         pages = max(1, math.ceil(len(items) / per_page))
         if page > pages:
             return Reply(400, json.dumps({"code": "rest_post_invalid_page_number"}).encode())
@@ -92,9 +97,10 @@ def test_wordpress_refresh_paginates_cleans_html_and_follows_changes_and_deletio
 
     assert first.status == STATUS_OK, first.error
     assert (first.counts["documents"].added, first.counts["projects"].added) == (4, 1)
-    posts_pages = sorted(int(r.query["page"]) for r in server.requests_to("/wp-json/wp/v2/posts"))
+    listing = [r for r in server.requests_to("/wp-json/wp/v2/posts") if "_fields" not in r.query]
+    posts_pages = sorted(int(r.query["page"]) for r in listing)
     assert posts_pages == [1, 2]  # X-WP-TotalPages = 2 was followed, and not further
-    assert all(r.query["per_page"] == "2" for r in server.requests_to("/wp-json/wp/v2/posts"))
+    assert all(r.query["per_page"] == "2" for r in listing)
     doc = tiny_kb.document("wp-portal-11")
     assert doc is not None and doc.source == "portal" and doc.url == "https://portal.example/?p=11"
     assert doc.title == "Abwasser & Klärwerk gemeinsam betreiben"
@@ -134,9 +140,20 @@ def test_unchanged_wordpress_refresh_does_not_rebuild_the_index(tiny_kb, server)
     source = WordPressSource(type="wordpress", name="wp", url=server.url)
     refresh_source(tiny_kb, source, clock=clock)
     mtime = tiny_kb.index_path.stat().st_mtime_ns
+    listed = len([r for r in server.requests_to("/wp-json/wp/v2/posts") if "_fields" not in r.query])
     again = refresh_source(tiny_kb, source, clock=clock)
-    assert again.status == STATUS_OK and not again.changed and again.embedded == 0
+    # the change probe (newest modified item + total per type) is unchanged: no page is downloaded
+    assert again.status == STATUS_NOT_MODIFIED and not again.changed and again.embedded == 0
+    assert len([r for r in server.requests_to("/wp-json/wp/v2/posts") if "_fields" not in r.query]) == listed
     assert tiny_kb.index_path.stat().st_mtime_ns == mtime
+    assert tiny_kb.document("wp-wp-1") is not None
+
+    # an edit changes the newest modification time: the next refresh downloads the listing again
+    site.items["posts"] = [site.post(1, "Kooperation Bauhof", "<p>Bauhöfe kooperieren jetzt auch beim Winterdienst.</p>",
+                                     modified="2030-01-12T08:00:00")]
+    third = refresh_source(tiny_kb, source, clock=clock)
+    assert third.status == STATUS_OK and third.counts["documents"].updated == 1
+    assert "Winterdienst" in tiny_kb.document("wp-wp-1").text
 
 
 def test_empty_answer_keeps_previous_items(tiny_kb, server) -> None:

@@ -15,7 +15,7 @@ from knowledge.ingest.records import LoadResult, Problem
 from knowledge.sources.conditional_http import SourceFetchError
 from knowledge.sources.config import FeedSource, FileSource, IcsSource, WordPressSource
 from knowledge.sources.feeds import fetch_feed, fetch_ics
-from knowledge.sources.wordpress import load_wordpress
+from knowledge.sources.wordpress import change_fingerprint, load_wordpress
 
 FILE_LOADERS = {"projects": load_projects, "documents": load_documents, "faq": load_faq, "events": load_events}
 
@@ -53,6 +53,12 @@ def fetch_source(
             raise SourceFetchError("; ".join(str(p) for p in result.problems[:3]))
         fetched.add(source.kind, result)
     elif isinstance(source, WordPressSource):
+        fingerprint = change_fingerprint(client, source)
+        if fingerprint is not None:
+            fetched.validators = {"etag": fingerprint}
+            if validators and validators.get("etag") == fingerprint:
+                fetched.not_modified = True
+                return fetched
         for kind, result in load_wordpress(client, source, progress=progress).items():
             fetched.add(kind, result)
     elif isinstance(source, IcsSource | FeedSource):

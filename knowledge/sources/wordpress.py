@@ -2,12 +2,18 @@
 
 ``GET {url}/wp-json/wp/v2/{type}?per_page=100&page=N`` answers a JSON list of
 ``{id, link, modified_gmt, title: {rendered}, content: {rendered}, excerpt: {rendered}}`` with the
-headers ``X-WP-Total`` and ``X-WP-TotalPages``. Every page is fetched; unchanged items cost
-nothing later because upserts compare content hashes. Item ids: ``wp-<source>-<post id>``.
+headers ``X-WP-Total`` and ``X-WP-TotalPages``. Item ids: ``wp-<source>-<post id>``.
+
+WordPress pages of a listing cannot be revalidated one by one (an edit moves a post between
+pages), so a refresh first asks, per post type, for the single most recently modified item
+(``orderby=modified``, ``_fields=id,modified_gmt``) and the total count. If that fingerprint is the
+one of the last successful refresh, nothing changed and no page is downloaded; any edit, new post
+or deletion changes it. Sites that refuse the probe are simply fetched in full.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 from collections.abc import Callable, Iterator
@@ -49,6 +55,30 @@ def fetch_posts(
             on_page(page, min(total_pages, source.max_pages))
         yield from (item for item in items if isinstance(item, dict))
         page += 1
+
+
+def _post_types(source: WordPressSource) -> list[str]:
+    return list(source.document_types) + ([source.project_type] if source.project_type else [])
+
+
+def change_fingerprint(client: httpx.Client, source: WordPressSource) -> str | None:
+    """A short hash of (type, total, newest modified item) per post type; None if the site refuses."""
+    parts = []
+    for post_type in _post_types(source):
+        try:
+            response = get(
+                client,
+                _endpoint(source, post_type),
+                params={"per_page": 1, "orderby": "modified", "order": "desc", "_fields": "id,modified_gmt"},
+                timeout_s=source.timeout_s,
+            )
+            items = json.loads(response.content)
+        except (SourceFetchError, ValueError):
+            return None
+        headers = response.headers or httpx.Headers()
+        newest = items[0] if isinstance(items, list) and items and isinstance(items[0], dict) else {}
+        parts.append(f"{post_type}:{headers.get('X-WP-Total', '?')}:{newest.get('id')}:{newest.get('modified_gmt')}")
+    return "wp:" + hashlib.sha256("|".join(parts).encode()).hexdigest()[:40]
 
 
 def _rendered(item: dict, field: str) -> str:
