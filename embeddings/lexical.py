@@ -78,7 +78,6 @@ class LexicalIndex:
             for token in set(doc):
                 document_frequency[token] += 1
         n = max(len(corpus), 1)
-        self._idf = {t: math.log(1 + (n - df + 0.5) / (df + 0.5)) for t, df in document_frequency.items()}
         self._share = {t: df / n for t, df in document_frequency.items()}
         self._unknown_idf = math.log(1 + (n + 0.5) / 0.5)
         self._sorted_words = sorted(self._words)
@@ -122,20 +121,6 @@ class LexicalIndex:
         stems = self.analyzer.stem([self.correct(word)])
         return bool(stems) and self._share.get(stems[0], 0.0) > share
 
-    def known_share(self, query: str) -> float:
-        """IDF-weighted share of the query's words that occur in the corpus (0–1; 0 for no words).
-
-        Unknown words weigh like the rarest corpus word, so a question whose key term the knowledge
-        base never mentions ("Personalausweis") scores low, independent of the corpus size.
-        """
-        words = [self.correct(w) for w in self.analyzer.words(query)]
-        tokens = list(dict.fromkeys(self.analyzer.stem(words)))
-        if not tokens:
-            return 0.0
-        weights = [(self._idf.get(t, self._unknown_idf), t in self._idf) for t in tokens]
-        total = sum(w for w, _ in weights)
-        return sum(w for w, known in weights if known) / total if total else 0.0
-
     def all_scores(self, query: str) -> np.ndarray:
         """BM25 score of every text, in id order (zeros when no query term is known)."""
         tokens = self.query_tokens(query)
@@ -144,16 +129,22 @@ class LexicalIndex:
         with self._lock:
             return np.asarray(self._bm25.get_scores(tokens), dtype=np.float32)
 
-    def search(self, query: str, k: int) -> list[tuple[int, float]]:
-        """The ``k`` best ids with positive BM25 scores, best first."""
-        scores = self.all_scores(query)
-        if not scores.size:
+    def top(self, scores: np.ndarray, k: int) -> list[tuple[int, float]]:
+        """The ``k`` best ids with positive scores (from :meth:`all_scores`), best first."""
+        if not scores.size or k <= 0:
             return []
         k = min(k, scores.size)
-        top = np.argpartition(-scores, k - 1)[:k]
-        top = top[np.argsort(-scores[top])]
-        return [(int(self.ids[p]), float(scores[p])) for p in top if scores[p] > 0]
+        best = np.argpartition(-scores, k - 1)[:k]
+        best = best[np.argsort(-scores[best])]
+        return [(int(self.ids[p]), float(scores[p])) for p in best if scores[p] > 0]
+
+    def pick(self, scores: np.ndarray, ids: Sequence[int]) -> dict[int, float]:
+        """The scores (from :meth:`all_scores`) of chosen ids."""
+        return {int(i): float(scores[self._position[int(i)]]) for i in ids if int(i) in self._position}
+
+    def search(self, query: str, k: int) -> list[tuple[int, float]]:
+        """The ``k`` best ids with positive BM25 scores, best first."""
+        return self.top(self.all_scores(query), k)
 
     def scores_for(self, query: str, ids: Sequence[int]) -> dict[int, float]:
-        scores = self.all_scores(query)
-        return {int(i): float(scores[self._position[int(i)]]) for i in ids if int(i) in self._position}
+        return self.pick(self.all_scores(query), ids)

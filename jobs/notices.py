@@ -6,13 +6,12 @@ layer provides and send what comes back.
 
 from __future__ import annotations
 
-import hashlib
-import json
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Protocol
 
 from jobs.sender import OutgoingMessage
+from knowledge.store import schedule_hash
 
 
 @dataclass(frozen=True)
@@ -58,13 +57,3 @@ class Notice:
 
 class Renderer(Protocol):
     def __call__(self, notice: Notice) -> OutgoingMessage: ...
-
-
-def schedule_hash(start: datetime, end: datetime | None, location: str | None, online_url: str | None) -> str:
-    """Hash of time and place, independent of how the offsets were written (normalised to UTC)."""
-
-    def utc(value: datetime | None) -> str | None:
-        return value.astimezone(UTC).isoformat() if value is not None else None
-
-    payload = json.dumps([utc(start), utc(end), location or None, online_url or None], ensure_ascii=False)
-    return hashlib.sha256(payload.encode("utf-8")).hexdigest()

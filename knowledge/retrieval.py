@@ -39,9 +39,6 @@ class ConfidenceRule:
     def score(self, dense: float, out_of_scope: float, bm25: float) -> float:
         return dense - self.anchor_weight * out_of_scope + self.lexical_weight * math.log1p(max(bm25, 0.0))
 
-    def decide(self, dense: float, out_of_scope: float, bm25: float) -> bool:
-        return self.score(dense, out_of_scope, bm25) >= self.threshold
-
 
 @dataclass(frozen=True)
 class RetrievalParams:
@@ -87,7 +84,8 @@ def retrieve(
 
     # 1. candidate chunks: dense and lexical neighbours, plus every chunk of filter-matching projects
     dense_top = snapshot.vectors.search(query_vector, params.pool)
-    lexical_top = snapshot.lexical.search(text, params.pool)
+    lexical_scores = snapshot.lexical.all_scores(text)  # computed once, used for ranking and confidence
+    lexical_top = snapshot.lexical.top(lexical_scores, params.pool)
     candidates = {cid for cid, _ in dense_top} | {cid for cid, _ in lexical_top}
     filtered_projects = _filtered_projects(snapshot, filters)
     for item in filtered_projects:
@@ -97,7 +95,7 @@ def retrieve(
         return Answer(understood.text, False, [], filters)
     cand = sorted(candidates)
     dense = snapshot.vectors.scores_for(query_vector, cand)
-    lexical = snapshot.lexical.scores_for(text, cand)
+    lexical = snapshot.lexical.pick(lexical_scores, cand)
 
     # linear fusion: cosine + a small share of the query-normalised BM25 score (measured better than
     # RRF on the development set, because it keeps the dense score's margin; see BENCHMARKS.md)
@@ -162,7 +160,9 @@ def retrieve(
     # 4. confidence
     top = hits[0]
     anchor = float(np.max(out_of_scope @ query_vector)) if out_of_scope is not None and len(out_of_scope) else 0.0
-    bm25_raw = float(snapshot.lexical.all_scores(_YEARS.sub(" ", text)).max(initial=0.0))
+    without_years = _YEARS.sub(" ", text)
+    confidence_scores = lexical_scores if without_years == text else snapshot.lexical.all_scores(without_years)
+    bm25_raw = float(confidence_scores.max(initial=0.0))
     # BM25 grows with ln(corpus size): scale it to the size of the base the rule was fitted on
     bm25_top = bm25_raw * REFERENCE_MAX_IDF / snapshot.lexical.max_idf
     confidence = rule.score(top.dense, anchor, bm25_top)

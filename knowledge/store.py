@@ -80,7 +80,9 @@ def schedule_hash(start: Any, end: Any, location: str | None, online_url: str | 
     def utc(value: Any) -> Any:
         return value.astimezone(UTC).isoformat() if isinstance(value, datetime) else value
 
-    return _hash_fields({"start": utc(start), "end": utc(end), "location": location, "online_url": online_url})
+    return _hash_fields(
+        {"start": utc(start), "end": utc(end), "location": location or None, "online_url": online_url or None}
+    )
 
 
 def upsert_events(session: Session, records: Iterable[EventRecord], *, source: str) -> UpsertCounts:
