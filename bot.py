@@ -156,7 +156,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
     kb = open_kb(make_settings(args))
     try:
         cases = load_cases(Path(args.file))
-        report = evaluate(cases, lambda q: kb.ask(q, k=max(5, args.k)))
+        report = evaluate(cases, lambda case: kb.ask(case.q, k=max(5, args.k), now=case.now))
     finally:
         kb.close()
     summary = report.summary()

@@ -116,6 +116,15 @@ class LexicalIndex:
             return position < len(self._sorted_words) and self._sorted_words[position].startswith(word)
         return False
 
+    def idf(self, token: str) -> float:
+        """BM25 inverse document frequency of an analysed (stemmed) token; 0 for unknown tokens."""
+        share = self._share.get(token)
+        if share is None:
+            return 0.0
+        n = max(len(self.ids), 1)
+        df = share * n
+        return math.log(1 + (n - df + 0.5) / (df + 0.5))
+
     def is_common(self, word: str, share: float = 0.15) -> bool:
         """Whether the word (stemmed) occurs in more than ``share`` of all passages."""
         stems = self.analyzer.stem([self.correct(word)])

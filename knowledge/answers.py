@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from embeddings.lexical import fold
 from knowledge.catalog import ItemInfo
+from knowledge.chunking import citation_of, statute_name
 from knowledge.query_understanding import QueryFilters
+from knowledge.snippets import highlight_spans
+
+CONFIDENCE_LEVELS = ("high", "low", "none")
 
 
 @dataclass
@@ -24,19 +26,47 @@ class SearchHit:
     dense: float = 0.0
     lexical: float = 0.0
 
+    @property
+    def source(self) -> str:
+        """Where the snippet comes from: "VwVfG § 57", "Leitfaden …, Abschnitt „Kosten“", a title."""
+        if self.kind == "document" and self.section:
+            if citation_of(self.section):
+                return f"{statute_name(self.title)} {self.section}"
+            return f"{self.title}, Abschnitt „{self.section}“"
+        return self.title
+
     def to_json(self) -> dict[str, Any]:
         return {
             "id": self.id,
             "kind": self.kind,
             "title": self.title,
             "score": round(self.score, 4),
+            "section": self.section,
+            "source": self.source,
             "snippet": self.snippet,
             "url": self.url,
         }
 
 
+@dataclass(frozen=True)
+class PlaceNote:
+    """The place asked about has no (matching) project: what is shown instead.
+
+    ``places``: the towns or Kreise asked about; ``kreis``: the Kreis whose projects are shown
+    instead ('' when none); ``topic``: the asked topic ('' when none)."""
+
+    places: list[str]
+    kreis: str = ""
+    topic: str = ""
+
+    def to_json(self) -> dict[str, Any]:
+        return {"places": self.places, "instead_kreis": self.kreis or None, "topic": self.topic or None}
+
+
 @dataclass
 class Answer:
+    """Hits with a confidence level: "high" (answer), "low" (maybe, with candidates), "none" (no)."""
+
     question: str
     answered: bool
     hits: list[SearchHit]
@@ -46,6 +76,14 @@ class Answer:
     latency_ms: float = 0.0
     search_text: str = ""
     signals: dict[str, float] = field(default_factory=dict)  # inputs of the confidence rule
+    level: str = ""  # "high" | "low" | "none"; derived from ``answered`` when not set
+    place_note: PlaceNote | None = None  # "no project in Olfen; projects of Kreis Coesfeld instead"
+    intent: str = "question"  # or "smalltalk": greetings and thanks get a friendly reply, not a search
+
+    def __post_init__(self) -> None:
+        if not self.level:
+            self.level = "high" if self.answered else ("low" if self.hits else "none")
+        self.answered = self.level == "high"
 
     @property
     def best(self) -> SearchHit | None:
@@ -55,61 +93,14 @@ class Answer:
         return {
             "question": self.question,
             "answered": self.answered,
+            "confidence": self.level,
+            "intent": self.intent,
+            "answer": ({"text": self.best.snippet, "source": self.best.source}
+                       if self.level == "high" and self.best else None),
+            "place_note": self.place_note.to_json() if self.place_note else None,
             "results": [hit.to_json() for hit in self.hits],
         }
 
 
-_SENTENCE = re.compile(r"(?<=[.!?])\s+")
-
-
-def make_snippet(text: str, terms: list[str], max_chars: int = 320) -> str:
-    """The passage's most relevant sentences (by query-term hits), trimmed to ``max_chars``."""
-    text = re.sub(r"\s+", " ", text).strip()
-    if len(text) <= max_chars:
-        return text
-    sentences = _SENTENCE.split(text)
-    if not terms:
-        return _trim(text, max_chars)
-    folded_terms = [fold(t) for t in terms if len(t) >= 3]
-
-    def hits(sentence: str) -> int:
-        lowered = fold(sentence)
-        return sum(1 for term in folded_terms if term in lowered)
-
-    best_start, best_score = 0, -1
-    for start in range(len(sentences)):
-        window, score = "", 0
-        for sentence in sentences[start:]:
-            if len(window) + len(sentence) > max_chars and window:
-                break
-            window += (" " if window else "") + sentence
-            score += hits(sentence)
-        if score > best_score:
-            best_start, best_score = start, score
-    window = ""
-    for sentence in sentences[best_start:]:
-        if len(window) + len(sentence) > max_chars and window:
-            break
-        window += (" " if window else "") + sentence
-    prefix = "… " if best_start > 0 else ""
-    return prefix + _trim(window, max_chars)
-
-
-def _trim(text: str, max_chars: int) -> str:
-    if len(text) <= max_chars:
-        return text
-    cut = text[:max_chars].rsplit(" ", 1)[0]
-    return cut.rstrip(",;:") + " …"
-
-
-def highlight_spans(text: str, terms: list[str]) -> list[tuple[int, int]]:
-    """Character spans of words in ``text`` that start with one of the (folded, stemmed) terms."""
-    spans: list[tuple[int, int]] = []
-    stems = [fold(t) for t in terms if len(t) >= 3]
-    if not stems:
-        return spans
-    for match in re.finditer(r"[0-9A-Za-zÄÖÜäöüß]+(?:-[0-9A-Za-zÄÖÜäöüß]+)*", text):
-        word = fold(match.group())
-        if any(word.startswith(stem) for stem in stems):
-            spans.append(match.span())
-    return spans
+# kept here so that callers import answers and their rendering helpers from one place
+__all__ = ["Answer", "SearchHit", "highlight_spans", "CONFIDENCE_LEVELS"]

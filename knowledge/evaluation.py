@@ -1,14 +1,26 @@
-"""Evaluation of retrieval on a question set with gold ids: hit@1, recall@5, MRR, abstention."""
+"""Evaluation of answers on a question set with gold ids: hit@1, recall@5, MRR, withheld answers,
+and whether the snippet holds the answering passage.
+
+A case (one JSON object per line) has ``q`` and ``gold`` (item ids; empty for out-of-domain
+questions) and optionally ``type``, ``split`` (dev/test), ``section`` (statutes: "§ 2b Abs. 3"),
+``passage`` (a phrase of the answering sentence), ``facts`` (values the answer must state) and
+``now`` (the date a question about "nächsten Monat" is asked on).
+"""
 
 from __future__ import annotations
 
 import json
+import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 
+from embeddings.lexical import fold
 from knowledge.answers import Answer
+
+NOT_SCORED_TYPES = ("smalltalk", "no_answer_in_base")  # reported on their own
 
 
 @dataclass
@@ -16,10 +28,19 @@ class EvalCase:
     q: str
     gold: list[str]
     type: str = "general"
+    split: str = ""
+    section: str = ""
+    passage: str = ""
+    facts: list[str] = field(default_factory=list)
+    now: datetime | None = None
 
     @property
     def answerable(self) -> bool:
         return bool(self.gold)
+
+    @property
+    def scored(self) -> bool:
+        return self.type not in NOT_SCORED_TYPES
 
 
 @dataclass
@@ -27,6 +48,9 @@ class EvalOutcome:
     case: EvalCase
     answered: bool
     ranked_ids: list[str]
+    level: str = ""
+    snippet: str = ""
+    section: str = ""
 
     @property
     def hit1(self) -> bool:
@@ -46,6 +70,29 @@ class EvalOutcome:
                 return 1.0 / rank
         return 0.0
 
+    @property
+    def passage_checked(self) -> bool:
+        return bool(self.case.passage or self.case.facts)
+
+    @property
+    def snippet_holds(self) -> bool:
+        """The top snippet contains the answering passage (or every asked fact)."""
+        text = _normal(self.snippet)
+        if self.case.facts:
+            return all(_normal(fact) in text for fact in self.case.facts)
+        return _normal(self.case.passage) in text
+
+    @property
+    def section_matches(self) -> bool:
+        """The top result's section is the gold § (and Absatz, where the gold names one)."""
+        if not self.case.section:
+            return False
+        return _normal(self.section).startswith(_normal(self.case.section))
+
+
+def _normal(text: str) -> str:
+    return re.sub(r"[^a-z0-9§]+", " ", fold(text)).strip()
+
 
 @dataclass
 class EvalReport:
@@ -53,16 +100,25 @@ class EvalReport:
 
     @staticmethod
     def _metrics(outcomes: list[EvalOutcome]) -> dict[str, float | int]:
-        answerable = [o for o in outcomes if o.case.answerable]
-        ood = [o for o in outcomes if not o.case.answerable]
-        m: dict[str, float | int] = {"n": len(outcomes)}
+        scored = [o for o in outcomes if o.case.scored]
+        answerable = [o for o in scored if o.case.answerable]
+        ood = [o for o in scored if not o.case.answerable]
+        m: dict[str, float | int] = {"n": len(scored)}
         if answerable:
             m["hit@1"] = sum(o.hit1 for o in answerable) / len(answerable)
             m["recall@5"] = sum(o.recall5 for o in answerable) / len(answerable)
             m["mrr"] = sum(o.reciprocal_rank for o in answerable) / len(answerable)
             m["answerable_abstained"] = sum(not o.answered for o in answerable) / len(answerable)
+            m["answerable_no_candidates"] = sum(o.level == "none" for o in answerable) / len(answerable)
         if ood:
             m["ood_abstained"] = sum(not o.answered for o in ood) / len(ood)
+        checked = [o for o in answerable if o.passage_checked and o.hit1]
+        if checked:
+            m["snippet_holds"] = sum(o.snippet_holds for o in checked) / len(checked)
+            m["snippet_n"] = len(checked)
+        sections = [o for o in answerable if o.case.section]
+        if sections:
+            m["section@1"] = sum(o.section_matches and o.hit1 for o in sections) / len(sections)
         return m
 
     def summary(self) -> dict:
@@ -72,36 +128,55 @@ class EvalReport:
         return {
             "overall": self._metrics(self.outcomes),
             "by_type": {t: self._metrics(o) for t, o in sorted(by_type.items())},
+            "not_scored": {
+                t: {"n": len(o), "answered": sum(x.answered for x in o) / len(o)}
+                for t, o in sorted(by_type.items()) if t in NOT_SCORED_TYPES
+            },
         }
 
     def failures(self) -> list[dict]:
         out = []
         for o in self.outcomes:
             wrong = (o.case.answerable and (not o.hit1 or not o.answered)) or (not o.case.answerable and o.answered)
-            if wrong:
+            if o.case.answerable and o.passage_checked and o.hit1 and not o.snippet_holds:
+                wrong = True
+            if wrong and o.case.scored:
                 out.append({"q": o.case.q, "type": o.case.type, "gold": o.case.gold, "got": o.ranked_ids[:5],
-                            "answered": o.answered})
+                            "answered": o.answered, "level": o.level, "snippet": o.snippet})
         return out
 
 
-def load_cases(path: Path) -> list[EvalCase]:
+def load_cases(path: Path, *, split: str | None = None) -> list[EvalCase]:
+    """Cases of a JSONL file (only those of ``split`` when given)."""
     cases = []
     for number, line in enumerate(Path(path).read_text(encoding="utf-8").splitlines(), start=1):
         if not line.strip():
             continue
         try:
             obj = json.loads(line)
-            cases.append(EvalCase(q=obj["q"], gold=list(obj.get("gold") or []), type=obj.get("type", "general")))
-        except (json.JSONDecodeError, KeyError, TypeError) as exc:
+            now = obj.get("now")
+            case = EvalCase(
+                q=obj["q"], gold=list(obj.get("gold") or []), type=obj.get("type", "general"),
+                split=obj.get("split", ""), section=obj.get("section") or "", passage=obj.get("passage") or "",
+                facts=list(obj.get("facts") or []),
+                now=datetime.fromisoformat(now).replace(tzinfo=UTC) if now else None,
+            )
+        except (json.JSONDecodeError, KeyError, TypeError, ValueError) as exc:
             raise ValueError(f"{path}:{number}: invalid eval case ({exc})") from exc
+        if split is None or case.split == split:
+            cases.append(case)
     return cases
 
 
-def evaluate(cases: Iterable[EvalCase], ask: Callable[[str], Answer]) -> EvalReport:
+def evaluate(cases: Iterable[EvalCase], ask: Callable[[EvalCase], Answer]) -> EvalReport:
     report = EvalReport()
     for case in cases:
-        answer = ask(case.q)
-        report.outcomes.append(EvalOutcome(case, answer.answered, [h.id for h in answer.hits]))
+        answer = ask(case)
+        best = answer.best
+        report.outcomes.append(EvalOutcome(
+            case, answer.answered, [h.id for h in answer.hits], answer.level,
+            best.snippet if best else "", best.section if best else "",
+        ))
     return report
 
 
@@ -110,9 +185,12 @@ def format_summary(summary: dict) -> str:
         def pct(key: str) -> str:
             return f"{m[key]:.3f}" if key in m else "  -  "
 
-        return (f"{name:<12} n={m['n']:<4} hit@1={pct('hit@1')} recall@5={pct('recall@5')} mrr={pct('mrr')} "
-                f"abstain(answerable)={pct('answerable_abstained')} abstain(ood)={pct('ood_abstained')}")
+        return (f"{name:<18} n={m['n']:<4} hit@1={pct('hit@1')} recall@5={pct('recall@5')} mrr={pct('mrr')} "
+                f"withheld(answerable)={pct('answerable_abstained')} withheld(ood)={pct('ood_abstained')} "
+                f"snippet={pct('snippet_holds')}")
 
     lines = [row("overall", summary["overall"])]
-    lines += [row(t, m) for t, m in summary["by_type"].items()]
+    lines += [row(t, m) for t, m in summary["by_type"].items() if t not in NOT_SCORED_TYPES]
+    for t, m in summary.get("not_scored", {}).items():
+        lines.append(f"{t:<18} n={m['n']:<4} answered={m['answered']:.3f} (not scored)")
     return "\n".join(lines)

@@ -40,6 +40,41 @@ ABBREVIATIONS: dict[str, str] = {
     "e-akte": "elektronische Akte E-Akte",
 }
 
+# Colloquial, regional and dialect German (folded) → the terms of administrative writing. Generic
+# vocabulary of municipal staff, written from the domain, not from any knowledge base's items.
+COLLOQUIAL: dict[str, str] = {
+    "muell": "Abfall", "muellabfuhr": "Abfallwirtschaft Abfallentsorgung", "abfallentsorgung": "Abfallwirtschaft",
+    "muelltonnen": "Abfall", "wertstoffhof": "Abfallwirtschaft Wertstoffhof", "gruenschnitt": "Abfall Grünabfall",
+    "klaerwerk": "Kläranlage Abwasser", "kanal": "Abwasser Kanalnetz", "kanalisation": "Abwasser Kanalnetz",
+    "koop": "Kooperation", "koops": "Kooperationen", "kooperieren": "Kooperation Zusammenarbeit",
+    "kohle": "Geld Förderung Kosten", "knete": "Geld Kosten", "zaster": "Geld Kosten", "geld": "Förderung Kosten",
+    "foerderkohle": "Förderung Fördermittel", "foerdergeld": "Förderung Fördermittel", "zuschuss": "Förderung Zuwendung",
+    "zuschuesse": "Förderung Zuwendung", "kost": "kostet Kosten", "kosts": "kostet Kosten", "wat": "was",
+    "dat": "das", "nen": "einen", "ne": "eine", "gibts": "gibt es", "hamse": "haben Sie", "isses": "ist es",
+    "zusammenschmeissen": "zusammenlegen gemeinsam Zusammenarbeit",
+    "zusammenzuschmeissen": "zusammenlegen gemeinsam Zusammenarbeit", "zusammenzulegen": "zusammenlegen gemeinsam", "zusammenlegen": "gemeinsam zusammenlegen",
+    "zusammentun": "Zusammenarbeit gemeinsam", "zusammenarbeiten": "Zusammenarbeit gemeinsam",
+    "fusionieren": "zusammenlegen gemeinsam", "fusion": "Zusammenlegung", "teilen": "gemeinsam teilen",
+    "edv": "IT Informationstechnik", "rechenzentrum": "IT-Dienstleister Rechenzentrum", "computer": "IT",
+    "hochzeit": "Trauung Eheschließung Standesamt", "heiraten": "Trauung Eheschließung Standesamt",
+    "buecherei": "Bibliothek", "buechereien": "Bibliothek", "kindergarten": "Kita Kindertagesstätte",
+    "kindergaerten": "Kita Kindertagesstätten", "azubis": "Auszubildende Ausbildung Personalgewinnung",
+    "azubi": "Auszubildende Ausbildung", "fachkraeftemangel": "Personalgewinnung Fachkräfte",
+    "gehaltsabrechnung": "Personalabrechnung", "lohnabrechnung": "Personalabrechnung",
+    "blitzer": "Geschwindigkeitsüberwachung Verkehrsüberwachung", "knoellchen": "Verkehrsüberwachung Ordnungsamt",
+    "streusalz": "Winterdienst", "schneeraeumen": "Winterdienst", "schlagloecher": "Straßenunterhaltung",
+    "strassenbau": "Straßenunterhaltung", "feuerwehrhaus": "Feuerwehr", "brandschutz": "Feuerwehr Brandschutz",
+    "krankenwagen": "Rettungsdienst", "notarzt": "Rettungsdienst Notarzt", "ausschreiben": "Vergabe Ausschreibung",
+    "ausschreibungen": "Vergabe Ausschreibung", "einkauf": "Beschaffung", "einkaufen": "Beschaffung",
+    "steuern": "Steuer", "mwst": "Umsatzsteuer", "mehrwertsteuer": "Umsatzsteuer", "vertrag": "Vertrag Vereinbarung",
+    "vorlage": "Muster Mustervertrag", "muster": "Muster Mustervertrag", "ansprechpartner": "Kontakt",
+    "kaemmerei": "Kasse Finanzen", "stadtkasse": "Kasse", "gemeindekasse": "Kasse", "vollstreckung": "Vollstreckung Kasse",
+    "personalamt": "Personal", "bauamt": "Bauaufsicht Bauamt", "standesamtsbezirk": "Standesamt",
+    "online-antraege": "Online-Dienste OZG Digitalisierung", "onlinezugang": "OZG Onlinezugangsgesetz",
+    "digitalisieren": "Digitalisierung", "digitale": "Digitalisierung", "webinare": "Webinar Veranstaltung",
+    "termine": "Veranstaltungen Termine", "treffen": "Veranstaltung Treffen",
+}
+
 # English domain terms (folded, may be phrases) → German terms.
 ENGLISH_TERMS: dict[str, str] = {
     "inter-municipal cooperation": "interkommunale Zusammenarbeit",
@@ -148,7 +183,7 @@ def expansion_terms(text: str) -> str:
     folded = fold(text)
     additions: list[str] = []
     for word in re.findall(r"[a-z0-9]+(?:-[a-z0-9]+)*", folded):
-        long_form = ABBREVIATIONS.get(word)
+        long_form = ABBREVIATIONS.get(word) or COLLOQUIAL.get(word)
         if long_form and fold(long_form) not in folded:
             additions.append(long_form)
     if looks_english(text):

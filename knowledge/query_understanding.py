@@ -12,9 +12,12 @@ import os
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
+from datetime import datetime
 
 from embeddings.lexical import GermanAnalyzer, fold
 from knowledge.catalog import ItemInfo
+from knowledge.periods import Period, period_in
+from knowledge.places import MunicipalRegister
 
 # Canonical legal-form keys → phrases that name them (folded). Values in the data are mapped to
 # a key when they contain one of its phrases.
@@ -66,6 +69,8 @@ COMPOUND_LEGAL_SUFFIXES = {
     "verein": ("eingetragener Verein", False), "gmbhs": ("GmbH", True), "gmbh": ("GmbH", False),
 }
 _YEAR = r"(19[89]\d|20[0-4]\d)"
+_EVENT_CUES = re.compile(r"(?<![a-z])(?:veranstalt|termin|event|webinar|workshop|konferenz|tagung|seminar|"
+                         r"spotlight|stattfind|was\s+(?:ist|steht|geht)\b.*\b(?:los|an)\b)")
 
 
 def _year_range(folded: str) -> tuple[int | None, int | None]:
@@ -154,6 +159,7 @@ class UnderstoodQuery:
     text: str
     filters: QueryFilters
     residual_words: list[str] = field(default_factory=list)
+    period: Period | None = None  # the time period an event question names
 
     @property
     def filter_only(self) -> bool:
@@ -199,8 +205,11 @@ def _same_word_family(word: str, topic_word: str) -> bool:
 class Gazetteer:
     """Names occurring in the knowledge base, for recognising them in questions."""
 
-    def __init__(self, items: Iterable[ItemInfo], analyzer: GermanAnalyzer | None = None) -> None:
+    def __init__(self, items: Iterable[ItemInfo], analyzer: GermanAnalyzer | None = None,
+                 register: MunicipalRegister | None = None) -> None:
         self.analyzer = analyzer or GermanAnalyzer()
+        self.register = register  # every municipality and Kreis of the state, with typos
+        self.place_kreis: dict[str, str] = {}  # town (as the base or the register writes it) → its Kreis
         self.kreise: dict[str, str] = {}  # variant → canonical Kreis
         self.towns: dict[str, str] = {}  # variant → canonical town
         self.topics: dict[str, str] = {}  # folded topic → canonical topic
@@ -212,6 +221,8 @@ class Gazetteer:
             if item.kreis:
                 for variant in _kreis_variants(item.kreis):
                     self.kreise.setdefault(variant, item.kreis)
+                for town in item.municipalities:
+                    self.place_kreis.setdefault(town, item.kreis)
             for town in item.municipalities:
                 if "kreis" in fold(town) or "staedteregion" in fold(town):
                     for variant in _kreis_variants(town):
@@ -229,8 +240,10 @@ class Gazetteer:
         self._single_word_names = sorted({v for v in list(self.kreise) + list(self.towns) if " " not in v})
 
     # --- recognition ----------------------------------------------------------------------
-    def understand(self, question: str, expansion: str = "") -> UnderstoodQuery:
-        """Filters in ``question``; ``expansion`` (glossary terms) only helps to recognise topics."""
+    def understand(self, question: str, expansion: str = "", *, now: datetime | None = None,
+                   timezone: str = "Europe/Berlin") -> UnderstoodQuery:
+        """Filters in ``question``; ``expansion`` (glossary terms) only helps to recognise topics.
+        With ``now``, an event question's time period ("nächsten Monat") is recognised too."""
         folded = fold(question)
         tokens = re.findall(r"[a-z0-9]+(?:[-.][a-z0-9]+)*", folded)
         expansion_tokens = re.findall(r"[a-z0-9]+(?:[-.][a-z0-9]+)*", fold(expansion))
@@ -276,6 +289,9 @@ class Gazetteer:
                 else:
                     towns.add(self.towns[name])
                 used.add(position)
+
+        if self.register is not None:
+            self._register_places(question, tokens, used, kreise, towns)
 
         legal_forms: set[str] = set()
         plural = False
@@ -323,9 +339,43 @@ class Gazetteer:
 
         if kind is not None and not topics:
             topics = self._topics(tokens + expansion_tokens)
+        period = None
+        if now is not None and (kind == "event" or _EVENT_CUES.search(folded)):
+            period = period_in(question, now, timezone)
+            if period is not None:
+                kind = "event"
+                years = (None, None)  # "2027" names the events' period, not projects' start years
+                residual_words = [w for w in residual_words
+                                  if not w.isdigit() and w not in fold(period.label).split()]
         filters = QueryFilters(frozenset(kreise), frozenset(towns), frozenset(legal_forms), frozenset(topics),
                                list_intent, years[0], years[1], kind)
-        return UnderstoodQuery(question, filters, residual_words)
+        return UnderstoodQuery(question, filters, residual_words, period)
+
+    def _register_places(self, question: str, tokens: list[str], used: set[int], kreise: set[str],
+                         towns: set[str]) -> None:
+        """Places the base does not name, and typos the base's own names missed ("Borkn", "Lipe")."""
+        assert self.register is not None
+        for mention in self.register.find_in_text(question):
+            words = set(re.findall(r"[a-z0-9]+", fold(mention.text)))
+            positions = [i for i, tok in enumerate(tokens) if tok in words or tok in ("kreis", "kreises")]
+            if positions and all(i in used for i in positions if tokens[i] in words):
+                continue  # already recognised from the base's own names
+            if mention.municipality is not None:
+                name = mention.municipality.name
+                known = self.towns.get(fold(name))
+                towns.add(known or name)
+                self.place_kreis.setdefault(known or name, mention.municipality.kreis)
+            elif mention.kreis:
+                kreise.add(self.kreise.get(fold(mention.kreis), mention.kreis))
+            used.update(i for i in positions if tokens[i] in words)
+
+    def kreis_of(self, town: str) -> str | None:
+        """The Kreis of a town named in the base or the register."""
+        if town in self.place_kreis:
+            return self.place_kreis[town]
+        if self.register is not None and (municipality := self.register.resolve(town)) is not None:
+            return municipality.kreis
+        return None
 
     def _topics(self, tokens: list[str]) -> set[str]:
         found: set[str] = set()

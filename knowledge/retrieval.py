@@ -1,43 +1,25 @@
 """Hybrid retrieval: dense (FAISS) + lexical (BM25) fused linearly, grouped by item, with
-filter boosts from query understanding and a confidence rule that decides whether to answer."""
+boosts from query understanding (places, topics, kinds, time periods) and the signals that the
+confidence decision (knowledge/confidence.py) turns into "high", "low" or "none"."""
 
 from __future__ import annotations
 
 import math
 import re
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from datetime import datetime
 
 import numpy as np
 
 from embeddings.fusion import reciprocal_rank_fusion
 from embeddings.lexical import fold
-from knowledge.answers import Answer, SearchHit, make_snippet
+from knowledge.answers import Answer, PlaceNote, SearchHit
 from knowledge.catalog import ItemKey
+from knowledge.confidence import ConfidenceModel, Signals
 from knowledge.query_understanding import QueryFilters, UnderstoodQuery
 from knowledge.search_index import SearchSnapshot
-
-
-@dataclass(frozen=True)
-class ConfidenceRule:
-    """Answer when ``dense − anchor_weight·out_of_scope + lexical_weight·ln(1 + bm25) ≥ threshold``.
-
-    * ``dense``: cosine similarity of the best item's best passage;
-    * ``out_of_scope``: the question's highest similarity to descriptions of what the assistant
-      does not cover (knowledge/out_of_scope.py) — a reject class;
-    * ``bm25``: the best lexical score of the (expanded) question without year numbers.
-
-    Weights and threshold are fitted on bench/devset.jsonl (``python -m bench.tune_confidence``),
-    never on tests; see BENCHMARKS.md. They depend on the encoder and, through BM25, somewhat on the
-    size of the knowledge base, so re-tune them for a very different base.
-    """
-
-    threshold: float = 0.2719
-    anchor_weight: float = 0.7943
-    lexical_weight: float = 0.0608
-
-    def score(self, dense: float, out_of_scope: float, bm25: float) -> float:
-        return dense - self.anchor_weight * out_of_scope + self.lexical_weight * math.log1p(max(bm25, 0.0))
+from knowledge.snippets import SnippetQuery, asked_facts, make_snippet
 
 
 @dataclass(frozen=True)
@@ -49,11 +31,18 @@ class RetrievalParams:
     place_boost: float = 1.0  # projects matching every restriction (place, year, legal form in a list question)
     topic_boost: float = 0.3
     kind_boost: float = 0.03  # "Veranstaltungen …", "Leitfaden …": items of the asked-for kind first
+    event_penalty: float = 0.02  # events, when the question asks about neither events nor a time period
+    period_boost: float = 1.0  # events in the period the question names
 
 
-# max IDF (= ln(1 + (N + 0.5) / 0.5)) of the sample base with N = 409 passages, on which the
-# confidence rule was fitted; other bases' BM25 scores are scaled to it.
-REFERENCE_MAX_IDF = 6.7093
+@dataclass(frozen=True)
+class Anchors:
+    """Encoded descriptions of what the assistant covers and does not cover (knowledge/scope.py)."""
+
+    in_scope: np.ndarray
+    out_of_scope: np.ndarray
+
+
 _YEARS = re.compile(r"\b(?:19|20)\d\d\b")
 
 
@@ -72,33 +61,36 @@ def retrieve(
     understood: UnderstoodQuery,
     *,
     k: int = 5,
-    rule: ConfidenceRule = ConfidenceRule(),
+    model: ConfidenceModel | None = None,
     params: RetrievalParams = RetrievalParams(),
     search_text: str | None = None,
-    out_of_scope: np.ndarray | None = None,
+    anchors: Anchors | None = None,
+    now: datetime | None = None,
 ) -> Answer:
     text = search_text or understood.text
     filters = understood.filters
     if not snapshot.chunks:
-        return Answer(understood.text, False, [], filters)
+        return Answer(understood.text, False, [], filters, level="none")
 
-    # 1. candidate chunks: dense and lexical neighbours, plus every chunk of filter-matching projects
+    # 1. candidate chunks: dense and lexical neighbours, plus every chunk of filter-matching items
     dense_top = snapshot.vectors.search(query_vector, params.pool)
     lexical_scores = snapshot.lexical.all_scores(text)  # computed once, used for ranking and confidence
     lexical_top = snapshot.lexical.top(lexical_scores, params.pool)
     candidates = {cid for cid, _ in dense_top} | {cid for cid, _ in lexical_top}
-    filtered_projects = _filtered_projects(snapshot, filters)
-    for item in filtered_projects:
-        candidates.update(snapshot.item_chunks.get(item.key, ()))
+    filtered_projects, place_note = _place_restricted_projects(snapshot, filters)
+    in_period = _events_in_period(snapshot, understood)
+    upcoming = _upcoming_events(snapshot, now) if filters.kind == "event" else set()
+    for key in [item.key for item in filtered_projects] + sorted(in_period) + sorted(upcoming):
+        candidates.update(snapshot.item_chunks.get(key, ()))
     candidates = {c for c in candidates if c in snapshot.chunks}
     if not candidates:
-        return Answer(understood.text, False, [], filters)
+        return Answer(understood.text, False, [], filters, level="none")
     cand = sorted(candidates)
     dense = snapshot.vectors.scores_for(query_vector, cand)
     lexical = snapshot.lexical.pick(lexical_scores, cand)
 
     # linear fusion: cosine + a small share of the query-normalised BM25 score (measured better than
-    # RRF on the development set, because it keeps the dense score's margin; see BENCHMARKS.md)
+    # RRF, because it keeps the dense score's margin; see BENCHMARKS.md)
     if params.fusion == "rrf":
         dense_rank = sorted(cand, key=lambda c: -dense.get(c, -1.0))
         lexical_rank = sorted((c for c in cand if lexical.get(c, 0.0) > 0), key=lambda c: -lexical[c])
@@ -121,6 +113,7 @@ def retrieve(
 
     # 3. boosts from recognised filters: projects satisfying every restriction come first
     matching = {item.key for item in filtered_projects}
+    asks_events = filters.kind == "event" or understood.period is not None
     for key in item_score:
         item = snapshot.items[key]
         if key in matching:
@@ -133,11 +126,22 @@ def retrieve(
         elif (filters.topics and item.kind == "project" and item.topic in filters.topics
                 and (filters.list_intent or filters.restricts_projects)):
             item_score[key] += params.topic_boost
-        if item.kind == "event" and item.cancelled:
-            item_score[key] -= 0.01
+        if item.kind == "event":
+            if key in in_period:
+                # the events of the period, in date order
+                item_score[key] += params.period_boost - _days_from(item.start, understood) * 1e-4
+            elif asks_events and key not in upcoming:
+                item_score[key] -= params.event_penalty  # past events
+            elif not asks_events:
+                item_score[key] -= params.event_penalty
+            if item.cancelled:
+                item_score[key] -= 0.01
 
     ranked = sorted(item_score, key=lambda key: -item_score[key])[:k]
     terms = understood.residual_words or snapshot.lexical.analyzer.words(text)
+    lexical_index = snapshot.lexical
+    snippet_query = SnippetQuery({t: lexical_index.idf(t) for t in lexical_index.query_tokens(text)},
+                                 asked_facts(understood.text))
     hits = []
     for key in ranked:
         item = snapshot.items[key]
@@ -148,7 +152,7 @@ def retrieve(
                 kind=item.kind,
                 title=item.title,
                 score=float(item_score[key]),
-                snippet=make_snippet(chunk.text, terms),
+                snippet=make_snippet(chunk.text, snippet_query, lexical_index.analyzer.tokens),
                 url=item.url,
                 section=chunk.section,
                 item=item,
@@ -158,46 +162,86 @@ def retrieve(
         )
 
     # 4. confidence
-    top = hits[0]
-    anchor = float(np.max(out_of_scope @ query_vector)) if out_of_scope is not None and len(out_of_scope) else 0.0
-    without_years = _YEARS.sub(" ", text)
-    confidence_scores = lexical_scores if without_years == text else snapshot.lexical.all_scores(without_years)
-    bm25_raw = float(confidence_scores.max(initial=0.0))
-    # BM25 grows with ln(corpus size): scale it to the size of the base the rule was fitted on
-    bm25_top = bm25_raw * REFERENCE_MAX_IDF / snapshot.lexical.max_idf
-    confidence = rule.score(top.dense, anchor, bm25_top)
+    signals = _signals(snapshot, hits, understood, query_vector, text, lexical_scores, anchors)
+    restricted_ok = True
     if filters.restricts_projects:
         # beyond the filters, the question's distinctive words must occur in the best project
         distinctive = _distinctive_nouns(snapshot, understood.residual_words, text)
         unknown = _unknown_nouns(snapshot, understood.residual_words, understood.text)
         top_text = " ".join(snapshot.chunks[c].embed_text for c in snapshot.item_chunks.get(ranked[0], ()))
-        relevant = understood.filter_only or (
-            confidence >= rule.threshold
-            and not unknown  # "Sperrmülltermin in Bocholt": the place is known, the subject is not
+        restricted_ok = understood.filter_only or (
+            not unknown  # "Sperrmülltermin in Bocholt": the place is known, the subject is not
             and (not distinctive or lexical_coverage(distinctive, top_text) > 0)
         )
-        answered = (
-            bool(matching)
-            and ranked[0] in matching
-            and (not filters.topics or snapshot.items[ranked[0]].topic in filters.topics)
-            and relevant
+        restricted_ok = restricted_ok and bool(matching) and ranked[0] in matching and (
+            not filters.topics or snapshot.items[ranked[0]].topic in filters.topics
         )
+    model = model or ConfidenceModel()
+    score = model.score(signals)
+    if place_note is not None:
+        level = "low" if score >= model.low or matching else "none"  # "none in Olfen; nearby: …"
+    elif filters.restricts_projects and matching and ranked[0] in matching and restricted_ok:
+        level = "high" if score >= model.low or understood.filter_only else model.level(score)
+    elif filters.restricts_projects:
+        level = "low" if score >= model.low else "none"
+    elif in_period and ranked[0] in in_period:
+        level = "high"
     else:
-        topic_list = (  # "Welche Standesämter gibt es?": a list of a topic's projects
-            understood.filter_only and bool(filters.topics) and top.item.kind == "project"
-            and top.item.topic in filters.topics
-        )
-        answered = confidence >= rule.threshold or topic_list or _known_keywords(snapshot, understood.text)
+        level = model.level(score)
     return Answer(
         question=understood.text,
-        answered=answered,
+        answered=level == "high",
         hits=hits,
         filters=filters,
-        confidence=float(confidence - rule.threshold),
-        signals={"dense": float(top.dense), "out_of_scope": anchor, "bm25": bm25_top, "bm25_raw": bm25_raw},
+        confidence=float(score),
+        signals=signals.as_dict(),
         highlight_terms=terms,
         search_text=text,
+        level=level,
+        place_note=place_note,
     )
+
+
+def _signals(snapshot: SearchSnapshot, hits: list[SearchHit], understood: UnderstoodQuery, query_vector: np.ndarray,
+             text: str, lexical_scores: np.ndarray, anchors: Anchors | None) -> Signals:
+    top = hits[0]
+    without_years = _YEARS.sub(" ", text)
+    confidence_scores = lexical_scores if without_years == text else snapshot.lexical.all_scores(without_years)
+    bm25_raw = float(confidence_scores.max(initial=0.0))
+    # BM25 grows with ln(corpus size): divide by the IDF of a word in one passage of this base
+    bm25 = bm25_raw / snapshot.lexical.max_idf
+    words = [w for w in snapshot.lexical.analyzer.words(understood.text) if len(w) >= 3 and not w.isdigit()]
+    known = sum(1 for w in words if snapshot.lexical.is_known(w)) / len(words) if words else 0.0
+    second = hits[1].dense if len(hits) > 1 else top.dense
+    return Signals(
+        dense=float(top.dense),
+        in_scope=float(np.max(anchors.in_scope @ query_vector)) if anchors is not None else 0.0,
+        out_of_scope=float(np.max(anchors.out_of_scope @ query_vector)) if anchors is not None else 0.0,
+        lexical=math.log1p(bm25),
+        known=known,
+        margin=float(top.dense - second),
+    )
+
+
+def _days_from(start: datetime | None, understood: UnderstoodQuery) -> float:
+    if start is None or understood.period is None:
+        return 0.0
+    return max((start - understood.period.start).total_seconds() / 86400.0, 0.0)
+
+
+def _events_in_period(snapshot: SearchSnapshot, understood: UnderstoodQuery) -> set[ItemKey]:
+    period = understood.period
+    if period is None:
+        return set()
+    return {item.key for item in snapshot.items.values()
+            if item.kind == "event" and item.start is not None and not item.cancelled and period.contains(item.start)}
+
+
+def _upcoming_events(snapshot: SearchSnapshot, now: datetime | None) -> set[ItemKey]:
+    if now is None:
+        return set()
+    return {item.key for item in snapshot.items.values()
+            if item.kind == "event" and item.start is not None and item.start >= now and not item.cancelled}
 
 
 def _distinctive_nouns(snapshot: SearchSnapshot, words: list[str], text: str) -> list[str]:
@@ -215,18 +259,32 @@ def _unknown_nouns(snapshot: SearchSnapshot, words: list[str], question: str) ->
     return unknown if len(unknown) == len(content_nouns) else []  # none of the subject's nouns is known
 
 
-def _known_keywords(snapshot: SearchSnapshot, question: str) -> bool:
-    """A short keyword query ("Bauhof", "Vergabe Inhouse") whose every word the knowledge base uses."""
-    if "?" in question:
-        return False
-    words = snapshot.lexical.analyzer.words(question)
-    return 1 <= len(words) <= 3 and all(snapshot.lexical.is_known(w) for w in words)
-
-
 def _topic_matches(topic: str, topics: frozenset[str]) -> bool:
     """Events and documents use free topic names: match them loosely against project topics."""
     folded = fold(topic)
     return any(fold(t) in folded or folded in fold(t) or fold(t).split("/")[0] in folded for t in topics if t)
+
+
+def _place_restricted_projects(snapshot: SearchSnapshot, filters: QueryFilters) -> tuple[list, PlaceNote | None]:
+    """Projects satisfying the question's restrictions; where the named place has none (of the
+    asked topic), the projects of its Kreis (or of the topic elsewhere) and a note saying so."""
+    projects = _filtered_projects(snapshot, filters)
+    if not filters.places:
+        return projects, None
+    asked = sorted(filters.towns) or sorted(filters.kreise)
+    if filters.topics and projects and not any(p.topic in filters.topics for p in projects):
+        topic_projects = [p for p in snapshot.items.values() if p.kind == "project" and p.topic in filters.topics]
+        return topic_projects, PlaceNote(asked, "", sorted(filters.topics)[0])
+    if projects:
+        return projects, None
+    if filters.towns:
+        kreise = frozenset(k for k in (snapshot.gazetteer.kreis_of(t) for t in filters.towns) if k)
+        nearby = _filtered_projects(snapshot, replace(filters, towns=frozenset(), kreise=kreise)) if kreise else []
+        if nearby:
+            topic = sorted(filters.topics)[0] if filters.topics else ""
+            return nearby, PlaceNote(asked, sorted(kreise)[0], topic)
+    topic_projects = [p for p in snapshot.items.values() if p.kind == "project" and p.topic in filters.topics]
+    return topic_projects, PlaceNote(asked, "", sorted(filters.topics)[0] if filters.topics else "")
 
 
 def _filtered_projects(snapshot: SearchSnapshot, filters: QueryFilters) -> list:

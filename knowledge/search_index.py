@@ -15,6 +15,7 @@ from sqlmodel import Session
 from embeddings.lexical import GermanAnalyzer, LexicalIndex
 from embeddings.vector_index import VectorIndex
 from knowledge.catalog import ChunkInfo, ItemInfo, ItemKey, load_chunks, load_items
+from knowledge.places import default_register
 from knowledge.query_understanding import Gazetteer, legal_form_key
 
 
@@ -44,7 +45,7 @@ class SearchSnapshot:
             lexical=lexical,
             chunks=chunks,
             items=items,
-            gazetteer=Gazetteer(items.values(), analyzer),
+            gazetteer=Gazetteer(items.values(), analyzer, default_register()),
             item_chunks=dict(item_chunks),
         )
 

@@ -22,6 +22,7 @@ from sqlmodel import Session, col, func, select
 from embeddings.encoder import Encoder, create_encoder
 from embeddings.vector_index import IndexMissing, VectorIndex
 from knowledge.answers import Answer
+from knowledge.confidence import Calibration, ConfidenceModel, Signals
 from knowledge.db import create_db_and_tables, make_engine
 from knowledge.glossary import expand_query, expansion_terms
 from knowledge.indexing import build_vector_index, embed_missing
@@ -31,8 +32,11 @@ from knowledge.ingest.faq import load_faq
 from knowledge.ingest.projects import load_projects
 from knowledge.ingest.records import LoadResult, Problem
 from knowledge.models import Chunk, Document, Embedding, Event, Faq, Project
+from knowledge.probes import IN_SCOPE_PROBES, OUT_OF_SCOPE_PROBES
 from knowledge.query_understanding import QueryFilters, UnderstoodQuery
-from knowledge.retrieval import ConfidenceRule, RetrievalParams, retrieve
+from knowledge.retrieval import Anchors, RetrievalParams, retrieve
+from knowledge.scope import IN_SCOPE_TOPICS, OUT_OF_SCOPE_TOPICS
+from knowledge.small_talk import small_talk_kind
 from knowledge.search_index import SearchSnapshot
 from knowledge.settings import Settings
 from knowledge.store import (
@@ -86,10 +90,10 @@ class KnowledgeBase:
         self._write_lock = threading.Lock()
         self._snapshot: SearchSnapshot | None = None
         self._snapshot_mtime: float | None = None
-        self.rule = ConfidenceRule(
-            settings.answer_threshold, settings.answer_out_of_scope_weight, settings.answer_lexical_weight
-        )
-        self._out_of_scope: np.ndarray | None = None
+        self.model = ConfidenceModel()
+        self._anchors: Anchors | None = None
+        self._calibration: Calibration | None = None
+        self._probes: tuple[np.ndarray, np.ndarray] | None = None
         self.params = RetrievalParams(fusion=settings.fusion)
 
     # --- parts ---------------------------------------------------------------------------------
@@ -108,6 +112,10 @@ class KnowledgeBase:
     @property
     def index_path(self) -> Path:
         return self.settings.index_dir / "vectors.npz"
+
+    @property
+    def calibration_path(self) -> Path:
+        return self.settings.index_dir / "calibration.json"
 
     def session(self) -> Session:
         return Session(self.engine, expire_on_commit=False)
@@ -194,8 +202,9 @@ class KnowledgeBase:
                 progress=(lambda done, total: progress("embedding", done, total)) if progress else None,
             )
             vectors = build_vector_index(session, self.encoder)
-            vectors.save(self.index_path)
             snapshot = SearchSnapshot.build(session, vectors)
+        self.calibration_path.unlink(missing_ok=True)  # belongs to the previous index
+        vectors.save(self.index_path)
         self._swap(snapshot)
         return embedded, len(vectors)
 
@@ -207,7 +216,7 @@ class KnowledgeBase:
         return report
 
     def _swap(self, snapshot: SearchSnapshot) -> None:
-        self._snapshot = snapshot
+        self._snapshot, self._calibration = snapshot, None
         try:
             self._snapshot_mtime = self.index_path.stat().st_mtime_ns
         except FileNotFoundError:
@@ -226,45 +235,91 @@ class KnowledgeBase:
                 vectors = VectorIndex.load(self.index_path, model_id=self.encoder.model_id, dim=self.encoder.dim)
                 with self.session() as session:
                     snapshot = SearchSnapshot.build(session, vectors)
-                self._snapshot = snapshot
+                self._snapshot, self._calibration = snapshot, None
                 self._snapshot_mtime = mtime
         return self._snapshot
 
-    def out_of_scope_vectors(self) -> np.ndarray:
-        """Vectors of the out-of-scope descriptions (reject class), encoded once per process."""
-        if self._out_of_scope is None:
-            from knowledge.out_of_scope import OUT_OF_SCOPE_TOPICS
+    def anchors(self) -> Anchors:
+        """Vectors of the in-scope and out-of-scope descriptions, encoded once per process."""
+        if self._anchors is None:
+            self._anchors = Anchors(self.encoder.encode_passages(list(IN_SCOPE_TOPICS)),
+                                    self.encoder.encode_passages(list(OUT_OF_SCOPE_TOPICS)))
+        return self._anchors
 
-            self._out_of_scope = self.encoder.encode_passages(list(OUT_OF_SCOPE_TOPICS))
-        return self._out_of_scope
+    def calibration(self) -> Calibration:
+        """This base's calibration: stored beside the index, computed once after each index build."""
+        snapshot = self.snapshot()
+        calibration = self._calibration
+        if calibration is None:
+            with self._write_lock:
+                calibration = Calibration.load(self.calibration_path)
+                if calibration is None or calibration.model_id != self.encoder.model_id:
+                    calibration = self.calibrate(snapshot)
+                    calibration.save(self.calibration_path)
+                if snapshot is self._snapshot:
+                    self._calibration = calibration
+        return calibration
+
+    def _probe_vectors(self) -> tuple[np.ndarray, np.ndarray]:
+        if self._probes is None:
+            self._probes = (self.encoder.encode_queries([expand_query(q) for q in IN_SCOPE_PROBES]),
+                            self.encoder.encode_queries([expand_query(q) for q in OUT_OF_SCOPE_PROBES]))
+        return self._probes
+
+    def calibrate(self, snapshot: SearchSnapshot) -> Calibration:
+        """Score the generic in-scope and out-of-scope probe questions against this base."""
+        inside_vectors, outside_vectors = self._probe_vectors()
+
+        def signals(questions: tuple[str, ...], vectors: np.ndarray) -> list[Signals]:
+            out = []
+            for question, vector in zip(questions, vectors):
+                understood = snapshot.gazetteer.understand(question, expansion_terms(question))
+                answer = retrieve(snapshot, vector, understood, k=2, params=self.params,
+                                  search_text=expand_query(question), anchors=self.anchors())
+                if answer.hits:
+                    out.append(Signals(**answer.signals))
+            return out
+
+        return Calibration.from_probe_signals(signals(IN_SCOPE_PROBES, inside_vectors),
+                                              signals(OUT_OF_SCOPE_PROBES, outside_vectors), self.encoder.model_id)
+
+    def confidence_model(self) -> ConfidenceModel:
+        return self.model.with_calibration(self.calibration())
 
     def has_index(self) -> bool:
         return self.index_path.exists()
 
     # --- questions ---------------------------------------------------------------------------------
-    def understand(self, question: str) -> UnderstoodQuery:
-        return self.snapshot().gazetteer.understand(question)
+    def understand(self, question: str, *, now: datetime | None = None) -> UnderstoodQuery:
+        return self.snapshot().gazetteer.understand(question, now=now, timezone=self.settings.timezone)
 
     def ask(
-        self, question: str, *, k: int = 5, previous: tuple[str, QueryFilters] | None = None
+        self, question: str, *, k: int = 5, previous: tuple[str, QueryFilters] | None = None,
+        now: datetime | None = None,
     ) -> Answer:
-        """Answer a question; ``previous`` (text, filters) makes it a follow-up refinement."""
+        """Answer a question; ``previous`` (text, filters) makes it a follow-up refinement.
+        ``now`` (default: the current time) anchors periods such as "nächsten Monat"."""
         started = time.perf_counter()
+        now = now or datetime.now(UTC)
+        if previous is None and small_talk_kind(question):
+            return Answer(question, False, [], level="none", intent="smalltalk")
         snapshot = self.snapshot()
         search_text = expand_query(question)
-        understood = snapshot.gazetteer.understand(question, expansion_terms(question))
+        understood = snapshot.gazetteer.understand(
+            question, expansion_terms(question), now=now, timezone=self.settings.timezone
+        )
         if previous is not None:
             previous_text, previous_filters = previous
             merged = understood.filters.merged_into(previous_filters)
             # the follow-up keeps the previous question's content ("Standesamt" + "im Kreis Borken")
-            previous_words = snapshot.gazetteer.understand(previous_text).residual_words
-            residual = list(dict.fromkeys(previous_words + understood.residual_words))
-            understood = UnderstoodQuery(question, merged, residual)
+            before = snapshot.gazetteer.understand(previous_text, now=now, timezone=self.settings.timezone)
+            residual = list(dict.fromkeys(before.residual_words + understood.residual_words))
+            understood = UnderstoodQuery(question, merged, residual, understood.period or before.period)
             search_text = f"{previous_text} {search_text}"
         vector = self.encoder.encode_queries([search_text])[0]
         answer = retrieve(
-            snapshot, vector, understood, k=k, rule=self.rule, params=self.params, search_text=search_text,
-            out_of_scope=self.out_of_scope_vectors(),
+            snapshot, vector, understood, k=k, model=self.confidence_model(), params=self.params,
+            search_text=search_text, anchors=self.anchors(), now=now,
         )
         answer.latency_ms = (time.perf_counter() - started) * 1000
         return answer

@@ -37,11 +37,7 @@ class Settings(BaseSettings):
     embedding_batch_size: int = 32
     chunk_words: int = Field(110, ge=30, le=400)
     chunk_overlap_words: int = Field(25, ge=0, le=200)
-    # Confidence rule (tuned on bench/devset.jsonl, see BENCHMARKS.md).
     fusion: str = Field("linear", pattern="^(linear|rrf)$", description="Hybrid fusion: linear or rrf.")
-    answer_threshold: float = 0.2719
-    answer_out_of_scope_weight: float = 0.7943
-    answer_lexical_weight: float = 0.0608
 
     # --- Telegram --------------------------------------------------------------------------
     telegram_bot_token: SecretStr | None = Field(

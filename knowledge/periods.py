@@ -1,0 +1,121 @@
+"""Time periods named in questions ("nächsten Monat", "im Dezember", "diese Woche", "2027").
+
+Questions about events are filtered to the period they name. Periods are computed in the
+configured time zone relative to an injected "now", so tests and evaluations are reproducible.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from embeddings.lexical import fold
+
+MONTHS = {
+    "januar": 1, "jaenner": 1, "january": 1, "jan": 1, "februar": 2, "february": 2, "feb": 2, "maerz": 3,
+    "march": 3, "april": 4, "apr": 4, "mai": 5, "may": 5, "juni": 6, "june": 6, "juli": 7, "july": 7,
+    "august": 8, "aug": 8, "september": 9, "sept": 9, "oktober": 10, "october": 10, "okt": 10, "oct": 10,
+    "november": 11, "nov": 11, "dezember": 12, "december": 12, "dez": 12, "dec": 12,
+}
+SEASONS = {"fruehjahr": (3, 5), "fruehling": (3, 5), "spring": (3, 5), "sommer": (6, 8), "summer": (6, 8),
+           "herbst": (9, 11), "autumn": (9, 11), "fall": (9, 11), "winter": (12, 2)}
+_NEXT = r"(?:naechste[nmrs]?|kommende[nmrs]?|next|coming)"
+_THIS = r"(?:diese[nmrs]?|this|laufende[nmrs]?|aktuelle[nmrs]?)"
+_MONTH_NAMES = "|".join(sorted(MONTHS, key=len, reverse=True))
+
+
+@dataclass(frozen=True)
+class Period:
+    """[start, end) in the local time zone, and the words that named it."""
+
+    start: datetime
+    end: datetime
+    label: str
+
+    def contains(self, moment: datetime) -> bool:
+        return self.start <= moment < self.end
+
+
+def _day(d: date, tz: ZoneInfo) -> datetime:
+    return datetime.combine(d, time.min, tzinfo=tz)
+
+
+def _month(year: int, month: int, tz: ZoneInfo, months: int = 1) -> tuple[datetime, datetime]:
+    end_month = month - 1 + months
+    return _day(date(year, month, 1), tz), _day(date(year + end_month // 12, end_month % 12 + 1, 1), tz)
+
+
+def period_in(question: str, now: datetime, timezone: str = "Europe/Berlin") -> Period | None:
+    """The period a question names, or None. Month names without a year mean their next occurrence."""
+    tz = ZoneInfo(timezone)
+    local = now.astimezone(tz)
+    today = local.date()
+    text = fold(question)
+    monday = today - timedelta(days=today.weekday())
+
+    def found(pattern: str) -> re.Match[str] | None:
+        return re.search(rf"(?<![a-z]){pattern}(?![a-z])", text)
+
+    if m := found(r"(?:naechste[nmrs]?|kommende[nmrs]?|next|upcoming|demnaechst|bald)(?:\s+(?:veranstaltung\w*|termin\w*|event\w*|webinar\w*|workshop\w*|konferenz\w*|seminar\w*))?"):
+        if not re.match(r"(?:naechste|kommende|next|coming)[nmrs]?\s+(?:woche|monat|jahr|week|month|year)", text[m.start():]):
+            if m.group().split()[-1] not in ("naechste", "naechsten", "naechster", "naechstes", "naechstem",
+                                             "kommende", "kommenden", "next", "upcoming") or m.group() in (
+                    "demnaechst", "bald"):
+                return Period(_day(today, tz), _day(today + timedelta(days=366), tz), m.group())
+    if m := found(r"heute|today"):
+        return Period(_day(today, tz), _day(today + timedelta(days=1), tz), m.group())
+    if m := found(r"(?:uebermorgen)"):
+        return Period(_day(today + timedelta(days=2), tz), _day(today + timedelta(days=3), tz), m.group())
+    if m := found(rf"{_THIS}\s+woche|this\s+week"):
+        return Period(_day(today, tz), _day(monday + timedelta(days=7), tz), m.group())
+    if m := found(rf"{_NEXT}\s+woche|next\s+week"):
+        return Period(_day(monday + timedelta(days=7), tz), _day(monday + timedelta(days=14), tz), m.group())
+    if m := found(r"(?:in\s+den\s+|within\s+the\s+|in\s+the\s+)?(?:naechsten|kommenden|next|coming)\s+(\d{1,2}|zwei|drei|vier|two|three|four)\s+(tage[n]?|wochen|monate[n]?|days|weeks|months)"):
+        number = {"zwei": 2, "drei": 3, "vier": 4, "two": 2, "three": 3, "four": 4}.get(m.group(1)) or int(m.group(1))
+        unit = m.group(2)
+        days = number * (1 if unit.startswith(("tag", "day")) else 7 if unit.startswith(("woche", "week")) else 31)
+        return Period(_day(today, tz), _day(today + timedelta(days=days), tz), m.group())
+    if m := found(rf"{_THIS}\s+monat|this\s+month"):
+        start, end = _month(today.year, today.month, tz)
+        return Period(_day(today, tz), end, m.group())
+    if m := found(rf"{_NEXT}\s+monat|next\s+month"):
+        year, month = (today.year + 1, 1) if today.month == 12 else (today.year, today.month + 1)
+        return Period(*_month(year, month, tz), m.group())
+    if m := found(r"(?:bis\s+(?:zum\s+)?(?:ende\s+des\s+jahres|jahresende)|dieses\s+jahr|this\s+year|end\s+of\s+the\s+year)"):
+        return Period(_day(today, tz), _day(date(today.year + 1, 1, 1), tz), m.group())
+    if m := found(r"(?:am\s+|on\s+)?(\d{1,2})\.\s?(\d{1,2})\.(\d{2,4})?"):
+        day, month = int(m.group(1)), int(m.group(2))
+        year = int(m.group(3)) if m.group(3) else today.year
+        year = year + 2000 if year < 100 else year
+        try:
+            when = date(year, month, day)
+        except ValueError:
+            when = None
+        if when is not None:
+            if not m.group(3) and when < today:
+                when = date(year + 1, month, day)
+            return Period(_day(when, tz), _day(when + timedelta(days=1), tz), m.group())
+    if m := found(rf"(?:im\s+|in\s+|ab\s+|from\s+)?({_MONTH_NAMES})\.?(?:\s+((?:19|20)\d\d))?"):
+        month = MONTHS[m.group(1)]
+        if m.group(1) == "may" and m.group() == "may":
+            pass  # "may" alone is the English modal verb
+        else:
+            year = int(m.group(2)) if m.group(2) else (today.year if month >= today.month else today.year + 1)
+            start, end = _month(year, month, tz)
+            if m.group().startswith(("ab", "from")):
+                end = _day(date(year + 1, month, 1), tz)
+            return Period(start, end, m.group())
+    if m := found(r"(?:im\s+|in\s+|in\s+the\s+)?(fruehjahr|fruehling|sommer|herbst|winter|spring|summer|autumn|fall)(?:\s+((?:19|20)\d\d))?"):
+        first, last = SEASONS[m.group(1)]
+        year = int(m.group(2)) if m.group(2) else today.year
+        if not m.group(2) and _month(year, last, tz)[1] <= _day(today, tz) and first <= last:
+            year += 1
+        months = (last - first) % 12 + 1
+        return Period(*_month(year, first, tz, months), m.group())
+    if m := found(r"(?:im\s+jahr\s+|in\s+)?((?:20)\d\d)"):
+        year = int(m.group(1))
+        if today.year - 1 <= year <= today.year + 5:
+            return Period(_day(date(year, 1, 1), tz), _day(date(year + 1, 1, 1), tz), m.group())
+    return None
