@@ -21,6 +21,7 @@ import os
 import sys
 from pathlib import Path
 
+from knowledge.kinds import INGEST_KINDS
 from knowledge.settings import SAMPLE_DIR, Settings
 
 log = logging.getLogger("ikz")
@@ -259,7 +260,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True)
 
     p = sub.add_parser("ingest", help="ingest projects, documents, FAQ or events")
-    p.add_argument("kind", choices=["projects", "documents", "faq", "events"])
+    p.add_argument("kind", choices=INGEST_KINDS)
     p.add_argument("path")
     p.add_argument("--source", help="source name stored with the items (default: file:<name>)")
     p.set_defaults(func=cmd_ingest)

@@ -1,60 +1,90 @@
 """``build_application()``: the one place that wires the Telegram bot, used by production and tests.
 
-Areas plug in through small modules, each optional at import time so the areas can grow
-independently:
-
-* handler modules (``HANDLER_MODULES``) expose ``register(application)`` and ``COMMANDS``
-  (list of ``(command, German description, English description)`` for the command menu);
-  the chat module is registered last because it holds the catch-all handlers;
-* scheduler modules (``SCHEDULER_MODULES``) expose ``schedule(application)`` and are called in
-  ``post_init`` to put their jobs on PTB's JobQueue (APScheduler 3).
+:func:`register_handlers` adds every handler in one visible list (as the PTB maintainers'
+rules-bot does); the order matters only for the catch-alls at the end. :func:`schedule_all_jobs`
+puts every scheduled job on PTB's JobQueue (APScheduler 3) in ``post_init``.
 """
 
 from __future__ import annotations
 
-import importlib
+import functools
 import logging
 from collections.abc import Callable
 from datetime import datetime
-from types import ModuleType
 
 from telegram import BotCommand, BotCommandScopeDefault
-from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes, Defaults
 from telegram.constants import ParseMode
+from telegram.ext import (
+    AIORateLimiter,
+    Application,
+    ApplicationBuilder,
+    CallbackQueryHandler,
+    CommandHandler,
+    ContextTypes,
+    Defaults,
+    InlineQueryHandler,
+    MessageHandler,
+    filters,
+)
 
+from bot import callback_data, commands, scheduling_events, scheduling_maintenance
 from bot.context import IKZContext
+from bot.errors import error_handler
+from bot.handlers import admin, chat, subscriptions
 from bot.services import Services, utc_now
 from knowledge.service import KnowledgeBase
 from knowledge.settings import Settings
 
 log = logging.getLogger(__name__)
 
-HANDLER_MODULES = ["bot.handlers.subscriptions", "bot.handlers.admin", "bot.handlers.chat"]
-SCHEDULER_MODULES = ["bot.scheduling_events", "bot.scheduling_maintenance"]
+
+def register_handlers(application: Application) -> None:
+    """Every Telegram handler of the bot, in the order PTB tries them."""
+    add = application.add_handler
+    # Button presses without any data (forged) would match every pattern handler: answer them
+    # before all groups and stop there.
+    add(CallbackQueryHandler(chat.on_empty_button, pattern=lambda data: False), group=-1)
+    # Event subscriptions.
+    add(CommandHandler(commands.SUBSCRIBE.names, subscriptions.subscribe_command))
+    add(CommandHandler(commands.MY_SUBSCRIPTIONS.names, subscriptions.my_subscriptions))
+    add(CommandHandler(commands.UNSUBSCRIBE.names, subscriptions.unsubscribe_command))
+    add(CallbackQueryHandler(subscriptions.subscription_button, pattern=callback_data.handler_pattern("subscriptions")))
+    # Maintainer commands (refused politely for everybody else).
+    add(CommandHandler(commands.REINDEX.names, admin.admin_only(admin.on_reindex)))
+    add(CommandHandler(commands.STATUS.names, admin.admin_only(admin.on_status)))
+    add(CommandHandler(commands.STATS.names, admin.admin_only(admin.on_stats)))
+    add(CommandHandler(commands.UNANSWERED.names, admin.admin_only(admin.on_unanswered)))
+    add(CommandHandler(commands.BROADCAST.names, admin.admin_only(admin.on_broadcast)))
+    add(CallbackQueryHandler(admin.admin_only(admin.on_broadcast_button), pattern=callback_data.handler_pattern("admin")))
+    # The question-and-answer chat: its commands (one table, bot.commands), buttons and inline mode.
+    add(CommandHandler(commands.all_names(commands.CHAT_COMMANDS), chat.on_command))
+    add(CallbackQueryHandler(chat.on_button, pattern=callback_data.handler_pattern("chat")))
+    add(CallbackQueryHandler(chat.on_unknown_button, pattern=callback_data.is_unclaimed))
+    add(InlineQueryHandler(chat.on_inline_query))
+    # Messages: questions, then the catch-alls.
+    new_message = filters.UpdateType.MESSAGE
+    add(MessageHandler(new_message & filters.ChatType.PRIVATE & filters.TEXT & ~filters.COMMAND, chat.on_question))
+    add(MessageHandler(new_message & filters.ChatType.GROUPS & filters.TEXT & ~filters.COMMAND, chat.on_group_text))
+    add(MessageHandler(new_message & filters.COMMAND, chat.on_unknown_command))
+    add(MessageHandler(filters.UpdateType.EDITED_MESSAGE & filters.ChatType.PRIVATE, chat.on_edited_message))
+    add(MessageHandler(new_message & filters.ChatType.PRIVATE, chat.on_other_message))
+    application.add_error_handler(error_handler)
 
 
-def _optional_modules(names: list[str]) -> list[ModuleType]:
-    modules = []
-    for name in names:
-        try:
-            modules.append(importlib.import_module(name))
-        except ModuleNotFoundError as exc:
-            if exc.name != name:
-                raise
-    return modules
+def schedule_all_jobs(application: Application) -> None:
+    """Every scheduled job: event notices and delivery, source refreshes, retention, admin menus."""
+    if application.job_queue is None:
+        return
+    scheduling_events.schedule(application)
+    scheduling_maintenance.schedule(application)
 
 
 def menu_commands() -> dict[str, list[BotCommand]]:
-    """The command menu per language, collected from the handler modules."""
-    menus: dict[str, list[BotCommand]] = {"de": [], "en": []}
-    for module in _optional_modules(HANDLER_MODULES[-1:] + HANDLER_MODULES[:-1]):
-        for command, german, english in getattr(module, "COMMANDS", []):
-            menus["de"].append(BotCommand(command, german))
-            menus["en"].append(BotCommand(command, english))
-    return menus
+    """The public command menu per language (bot.commands)."""
+    return {lang: [BotCommand(name, text) for name, text in commands.menu(commands.PUBLIC_MENU, lang)] for lang in ("de", "en")}
 
 
-async def _post_init(application: Application) -> None:
+async def _post_init(application: Application, *, with_jobs: bool) -> None:
     menus = menu_commands()
     try:
         await application.bot.set_my_commands(menus["de"], scope=BotCommandScopeDefault())
@@ -62,9 +92,8 @@ async def _post_init(application: Application) -> None:
         await application.bot.set_my_commands(menus["en"], scope=BotCommandScopeDefault(), language_code="en")
     except Exception:  # noqa: BLE001 - the menu is a convenience; never block start-up on it
         log.warning("could not register the command menu", exc_info=True)
-    if application.job_queue is not None:
-        for module in _optional_modules(SCHEDULER_MODULES):
-            module.schedule(application)
+    if with_jobs:
+        schedule_all_jobs(application)
 
 
 async def _post_shutdown(application: Application) -> None:
@@ -113,29 +142,15 @@ def build_application(
         .context_types(ContextTypes(context=IKZContext))
         .defaults(Defaults(parse_mode=ParseMode.HTML, link_preview_options=None))
         .concurrent_updates(True)
-        .post_init(_post_init if schedule_jobs else _post_init_no_jobs)
+        .post_init(functools.partial(_post_init, with_jobs=schedule_jobs))
         .post_shutdown(_post_shutdown)
     )
     if rate_limiter:
         builder = builder.rate_limiter(MessageRateLimiter(max_retries=3))
     application = builder.build()
-    services = Services(settings=settings, kb=kb or KnowledgeBase(settings), clock=clock)
-    application.bot_data["services"] = services
-    for module in _optional_modules(HANDLER_MODULES):
-        module.register(application)
-    from bot.errors import error_handler
-
-    application.add_error_handler(error_handler)
+    application.bot_data["services"] = Services.create(settings, kb or KnowledgeBase(settings), clock)
+    register_handlers(application)
     return application
-
-
-async def _post_init_no_jobs(application: Application) -> None:
-    jq = application.job_queue
-    application._job_queue = None  # type: ignore[attr-defined]  # noqa: SLF001 - skip scheduling in tests
-    try:
-        await _post_init(application)
-    finally:
-        application._job_queue = jq  # type: ignore[attr-defined]  # noqa: SLF001
 
 
 def run_polling(settings: Settings) -> int:

@@ -1,7 +1,4 @@
-"""Rendering replies: Telegram HTML (escaped, split under 4096) and plain console text.
-
-Also the compact, validated callback-data format shared by all chat buttons.
-"""
+"""Rendering replies: Telegram HTML (escaped, split under 4096) and plain console text."""
 
 from __future__ import annotations
 
@@ -11,10 +8,10 @@ from collections.abc import Sequence
 
 from knowledge.answers import highlight_spans
 
+from bot.callback_data import MAX_CALLBACK_BYTES
 from bot.replies import Button, Line, Reply, Span
 
 MAX_MESSAGE_CHARS = 4096
-MAX_CALLBACK_BYTES = 64
 MAX_BUTTON_LABEL = 60
 
 
@@ -139,22 +136,13 @@ def short_label(text: str, limit: int = MAX_BUTTON_LABEL) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
-# --- callback data -----------------------------------------------------------------------------------
-def callback(*parts: object) -> str:
-    """Compact callback data ``a:b:c``; refuses anything over Telegram's 64-byte limit."""
-    data = ":".join(str(part) for part in parts)
-    if len(data.encode("utf-8")) > MAX_CALLBACK_BYTES:
-        raise ValueError(f"callback data over {MAX_CALLBACK_BYTES} bytes: {data!r}")
-    return data
-
-
+# --- Telegram keyboards --------------------------------------------------------------------------------
 def is_valid_button(button: Button) -> bool:
     if button.url:
         return True
     return button.data is not None and 0 < len(button.data.encode("utf-8")) <= MAX_CALLBACK_BYTES
 
 
-# --- Telegram keyboards --------------------------------------------------------------------------------
 def inline_keyboard(rows: Sequence[Sequence[Button]]):  # noqa: ANN201 - InlineKeyboardMarkup | None
     """Telegram inline keyboard for the buttons (invalid ones are dropped, never sent)."""
     from telegram import InlineKeyboardButton, InlineKeyboardMarkup

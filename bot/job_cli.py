@@ -1,14 +1,13 @@
 """``python bot.py job NAME``: run one scheduled job to completion and exit.
 
 Event jobs (announce, remind, digest, deliver) talk to Telegram through a plain ``telegram.Bot``
-at ``settings.telegram_api_url``; maintenance jobs are delegated to
-``bot.maintenance_cli.run_maintenance_job(settings, name)`` when that exists.
+at ``settings.telegram_api_url``; maintenance jobs (refresh, retention) are run by
+:func:`bot.maintenance_cli.run_maintenance_job`.
 """
 
 from __future__ import annotations
 
 import asyncio
-import importlib
 import logging
 import sys
 from collections.abc import Callable
@@ -52,6 +51,7 @@ async def run_event_job(settings: Settings, name: str, *, clock: Callable[[], da
 
 def run_job(settings: Settings, name: str) -> int:
     """Entry point of ``python bot.py job NAME``; prints a summary, returns the exit status."""
+    from bot.maintenance_cli import MAINTENANCE_JOBS, run_maintenance_job
     from jobs.event_jobs import EVENT_JOBS
 
     if name in EVENT_JOBS:
@@ -62,12 +62,7 @@ def run_job(settings: Settings, name: str) -> int:
             return 2
         print(result.summary())
         return 0
-    try:
-        maintenance = importlib.import_module("bot.maintenance_cli")
-    except ModuleNotFoundError:
-        maintenance = None
-    runner = getattr(maintenance, "run_maintenance_job", None)
-    if runner is not None:
-        return int(runner(settings, name))
-    print(f"error: unknown job {name!r}; known: {', '.join(EVENT_JOBS)}", file=sys.stderr)
+    if name in MAINTENANCE_JOBS:
+        return run_maintenance_job(settings, name)
+    print(f"error: unknown job {name!r}; known: {', '.join((*EVENT_JOBS, *MAINTENANCE_JOBS))}", file=sys.stderr)
     return 2

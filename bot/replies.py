@@ -6,8 +6,11 @@ inline keyboard, the console as plain text with numbered choices.
 
 from __future__ import annotations
 
+import html
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from bot.texts import t
 
 
 @dataclass(frozen=True)
@@ -72,3 +75,14 @@ class Reply:
 
 def html_span(template_html: str) -> Span:
     return Span(template_html, "html")
+
+
+def text_span(key: str, lang: str, **values: object) -> Span:
+    """The user-facing text ``key`` (bot.texts) with ``values`` HTML-escaped, as a trusted span."""
+    escaped = {k: html.escape(str(v), quote=False) for k, v in values.items()}
+    return html_span(t(key, lang, **escaped))
+
+
+def label_span(key: str, lang: str) -> Span:
+    """An italic ``Label: `` in front of a value."""
+    return Span(f"{t(key, lang)}: ", "i")

@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 from telegram import BotCommand, BotCommandScopeChat
 from telegram.ext import Application
 
+from bot.commands import ADMIN_COMMANDS, PUBLIC_MENU, menu
 from bot.context import IKZContext
 from bot.texts import t
 from jobs.refresh import RefreshRunner, UnknownSource
@@ -35,14 +36,7 @@ def refresh_job_id(name: str) -> str:
 
 
 def _runner(application: Application) -> RefreshRunner:
-    from bot.handlers.admin import RUNNER
-
-    services = application.bot_data["services"]
-    runner = services.extras.get(RUNNER)
-    if runner is None:
-        runner = services.extras[RUNNER] = RefreshRunner(services.kb, services.settings.sources_file,
-                                                         clock=services.clock)
-    return runner
+    return application.bot_data["services"].refresh_runner
 
 
 def schedule(application: Application) -> None:
@@ -128,15 +122,11 @@ async def retention_job(context: IKZContext) -> None:
 
 async def set_admin_menus(context: IKZContext) -> None:
     """Each admin's private chat gets the public commands plus the maintainer commands."""
-    from bot.application import menu_commands
-    from bot.handlers.admin import ADMIN_COMMANDS
-
-    menus = menu_commands()
     for admin_id in context.settings.admin_ids:
         for lang, language_code in (("de", None), ("de", "de"), ("en", "en")):
-            extra = [BotCommand(c, de if lang == "de" else en) for c, de, en in ADMIN_COMMANDS]
+            commands = [BotCommand(name, description) for name, description in menu(PUBLIC_MENU + ADMIN_COMMANDS, lang)]
             try:
-                await context.bot.set_my_commands(menus[lang] + extra, scope=BotCommandScopeChat(admin_id),
+                await context.bot.set_my_commands(commands, scope=BotCommandScopeChat(admin_id),
                                                   language_code=language_code)
             except Exception:  # noqa: BLE001 - e.g. the admin never started the bot: not fatal
                 log.info("could not set the maintainer menu for admin %s", admin_id)

@@ -39,9 +39,6 @@ def aware_column(*, nullable: bool = False, index: bool = False) -> sa.Column:
     return sa.Column(UTCDateTime(), nullable=nullable, index=index)
 
 
-ITEM_KINDS = ("project", "document", "faq", "event")
-
-
 class Project(SQLModel, table=True):
     __tablename__ = "projects"
 

@@ -26,10 +26,6 @@ from knowledge.confidence import Calibration, ConfidenceModel, Signals
 from knowledge.db import create_db_and_tables, make_engine
 from knowledge.glossary import expand_query, expansion_terms
 from knowledge.indexing import build_vector_index, embed_missing
-from knowledge.ingest.documents import load_documents
-from knowledge.ingest.events import load_events
-from knowledge.ingest.faq import load_faq
-from knowledge.ingest.projects import load_projects
 from knowledge.ingest.records import LoadResult, Problem
 from knowledge.models import Chunk, Document, Embedding, Event, Faq, Project
 from knowledge.probes import IN_SCOPE_PROBES, OUT_OF_SCOPE_PROBES
@@ -39,27 +35,12 @@ from knowledge.scope import IN_SCOPE_TOPICS, OUT_OF_SCOPE_TOPICS
 from knowledge.small_talk import small_talk_kind
 from knowledge.search_index import SearchSnapshot
 from knowledge.settings import Settings
-from knowledge.store import (
-    KIND_MODELS,
-    UpsertCounts,
-    document_chunks,
-    event_chunks,
-    faq_chunks,
-    project_chunks,
-    remove_missing,
-    sync_chunks,
-    upsert_documents,
-    upsert_events,
-    upsert_faqs,
-    upsert_projects,
-)
+from knowledge.kinds import ITEM_KINDS, ingest_kind
+from knowledge.store import UpsertCounts, remove_missing, sync_chunks, upsert_items
 
 log = logging.getLogger(__name__)
 
-KINDS = ("projects", "documents", "faq", "events")
 Progress = Callable[[str, int, int], None]
-LOADERS = {"projects": load_projects, "documents": load_documents, "faq": load_faq, "events": load_events}
-KIND_OF = {"projects": "project", "documents": "document", "faq": "faq", "events": "event"}
 
 
 @dataclass
@@ -125,9 +106,7 @@ class KnowledgeBase:
 
     # --- ingestion -------------------------------------------------------------------------------
     def load(self, kind: str, path: Path) -> LoadResult:
-        if kind not in LOADERS:
-            raise ValueError(f"unknown kind {kind!r}; expected one of {', '.join(KINDS)}")
-        return LOADERS[kind](Path(path))
+        return ingest_kind(kind).load(Path(path))
 
     def ingest(self, kind: str, path: Path, *, source: str | None = None, progress: Progress | None = None) -> IngestReport:
         """Load a file/folder, upsert its records and update the index (changed chunks only)."""
@@ -148,22 +127,14 @@ class KnowledgeBase:
     ) -> IngestReport:
         """Upsert records (and optionally remove the source's items that are gone), then re-index."""
         report = IngestReport(kind)
+        item = ingest_kind(kind)
         with self._write_lock:
             with self.session() as session:
-                if kind == "projects":
-                    report.counts = upsert_projects(session, records, source=source)
-                elif kind == "documents":
-                    report.counts = upsert_documents(
-                        session, records, source=source, files_dir=self.settings.documents_dir
-                    )
-                elif kind == "faq":
-                    report.counts = upsert_faqs(session, records, source=source)
-                elif kind == "events":
-                    report.counts = upsert_events(session, records, source=source)
-                else:
-                    raise ValueError(f"unknown kind {kind!r}")
+                report.counts = upsert_items(
+                    session, item.name, records, source=source, files_dir=self.settings.documents_dir
+                )
                 if remove_others_of_source:
-                    removed = remove_missing(session, KIND_OF[kind], source=source, keep_ids=[r.id for r in records])
+                    removed = remove_missing(session, item.name, source=source, keep_ids=[r.id for r in records])
                     report.counts.removed = len(removed)
                 session.commit()
             if update_index:
@@ -174,19 +145,13 @@ class KnowledgeBase:
     def _sync_all_chunks(self, session: Session) -> int:
         changed = 0
         size, overlap = self.settings.chunk_words, self.settings.chunk_overlap_words
-        for project in session.exec(select(Project)).all():
-            changed += sync_chunks(session, "project", project.id, project_chunks(project))
-        for document in session.exec(select(Document)).all():
-            changed += sync_chunks(session, "document", document.id, document_chunks(document, size=size, overlap=overlap))
-        for faq in session.exec(select(Faq)).all():
-            changed += sync_chunks(session, "faq", faq.id, faq_chunks(faq))
-        for event in session.exec(select(Event)).all():
-            changed += sync_chunks(session, "event", event.id, event_chunks(event))
-        # chunks of items that no longer exist
-        for kind, model in KIND_MODELS.items():
-            ids = select(model.id)
+        for kind in ITEM_KINDS:
+            for row in session.exec(select(kind.model)).all():
+                changed += sync_chunks(session, kind.name, row.id, kind.chunks(row, size=size, overlap=overlap))
+            # chunks of items that no longer exist
+            ids = select(kind.model.id)
             session.exec(
-                sa.delete(Chunk).where(Chunk.item_kind == kind, col(Chunk.item_id).not_in(ids))  # type: ignore[arg-type]
+                sa.delete(Chunk).where(Chunk.item_kind == kind.name, col(Chunk.item_id).not_in(ids))  # type: ignore[arg-type]
             )
         session.commit()
         return changed

@@ -11,12 +11,10 @@ from typing import Any
 
 from sqlmodel import Session, col, delete, select
 
-from knowledge.chunking import ChunkDraft, chunk_document, content_hash, single_chunk
+from knowledge.chunking import ChunkDraft, content_hash
 from knowledge.ingest.records import DocumentRecord, EventRecord, FaqRecord, ProjectRecord
+from knowledge.kinds import item_kind
 from knowledge.models import Chunk, Document, Event, Faq, Project, utcnow
-
-KIND_MODELS: dict[str, type] = {"project": Project, "document": Document, "faq": Faq, "event": Event}
-
 
 @dataclass
 class UpsertCounts:
@@ -117,9 +115,20 @@ def upsert_documents(
     return counts
 
 
+def upsert_items(
+    session: Session, kind: str, records: Sequence, *, source: str, files_dir: Path | None = None
+) -> UpsertCounts:
+    """Upsert records of one item kind ("project", "document", …)."""
+    if kind == "document":
+        return upsert_documents(session, records, source=source, files_dir=files_dir)
+    if kind == "event":
+        return upsert_events(session, records, source=source)
+    return _upsert_records(session, item_kind(kind).model, records, source)
+
+
 def remove_missing(session: Session, kind: str, *, source: str, keep_ids: Sequence[str]) -> list[str]:
     """Delete the items of ``source`` that are not in ``keep_ids`` (they disappeared from the source)."""
-    model = KIND_MODELS[kind]
+    model = item_kind(kind).model
     keep = set(keep_ids)
     rows = session.exec(select(model).where(model.origin == source)).all()
     removed = [row.id for row in rows if row.id not in keep]
@@ -130,45 +139,12 @@ def remove_missing(session: Session, kind: str, *, source: str, keep_ids: Sequen
 def delete_items(session: Session, kind: str, ids: Sequence[str]) -> None:
     if not ids:
         return
-    model = KIND_MODELS[kind]
+    model = item_kind(kind).model
     session.exec(delete(model).where(col(model.id).in_(list(ids))))
     session.exec(delete(Chunk).where(Chunk.item_kind == kind, col(Chunk.item_id).in_(list(ids))))
 
 
 # --- chunks -------------------------------------------------------------------------------
-def project_chunks(project: Project) -> list[ChunkDraft]:
-    towns = ", ".join(project.municipalities)
-    facts = [
-        f"Themenbereich: {project.topic}" if project.topic else "",
-        f"Kreis: {project.kreis}" if project.kreis else "",
-        f"Beteiligte: {towns}" if towns else "",
-        f"Rechtsform: {project.legal_form}" if project.legal_form else "",
-    ]
-    facts_text = ". ".join(f for f in facts if f)
-    embed = f"{project.title}. {facts_text}. {project.description}".strip()
-    return single_chunk(embed, project.description or project.title)
-
-
-def faq_chunks(faq: Faq) -> list[ChunkDraft]:
-    return single_chunk(f"{faq.question} {faq.answer}", faq.answer)
-
-
-def event_chunks(event: Event) -> list[ChunkDraft]:
-    from zoneinfo import ZoneInfo
-
-    local = event.start.astimezone(ZoneInfo("Europe/Berlin"))
-    where = event.location or event.online_url or ""
-    embed = (
-        f"Veranstaltung: {event.title}. Termin {local:%d.%m.%Y %H:%M}, {where}. "
-        f"Thema: {event.topic}. {event.description}"
-    )
-    return single_chunk(embed, event.description or event.title)
-
-
-def document_chunks(document: Document, *, size: int, overlap: int) -> list[ChunkDraft]:
-    return chunk_document(document.title, document.text, size=size, overlap=overlap)
-
-
 def sync_chunks(session: Session, kind: str, item_id: str, drafts: list[ChunkDraft]) -> int:
     """Replace the item's chunk rows when they differ; returns how many rows changed."""
     existing = session.exec(

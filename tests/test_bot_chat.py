@@ -8,7 +8,7 @@ import html
 import pytest
 from sqlmodel import Session, select
 
-from bot.conversation import item_ref
+from bot.callback_data import item_ref
 from knowledge.models import QueryLog
 from tests.bot_harness import running_bot
 from tests.fake_bot_api import parse_entities
@@ -296,7 +296,7 @@ async def test_groups_answer_mentions_and_replies_only(tiny_kb) -> None:
 
 async def test_errors_are_apologised_for_and_reported_to_admins(tiny_kb) -> None:
     async with running_bot(tiny_kb, admin_chat_id=-100555) as bot:
-        conversation = bot.services.extras["conversation"]
+        conversation = bot.services.conversation
 
         def broken(turn, text):  # noqa: ANN001, ANN202
             raise RuntimeError("index <exploded>")
@@ -311,7 +311,7 @@ async def test_errors_are_apologised_for_and_reported_to_admins(tiny_kb) -> None
 
 async def test_errors_in_button_presses_reach_the_admins_privately(tiny_kb) -> None:
     async with running_bot(tiny_kb, admin_ids=[9001, 9002]) as bot:
-        conversation = bot.services.extras["conversation"]
+        conversation = bot.services.conversation
 
         def broken(turn, data):  # noqa: ANN001, ANN202
             raise KeyError("boom")

@@ -6,8 +6,9 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from bot.conversation import is_follow_up, item_ref, parse_callback
-from bot.formatting import callback, highlighted, inline_keyboard, render_html, render_plain, utf16_len
+from bot.callback_data import build, handler_pattern, is_unclaimed, item_ref, parse
+from bot.follow_ups import is_follow_up
+from bot.formatting import highlighted, inline_keyboard, render_html, render_plain, utf16_len
 from bot.rate_limit import UserRateLimiter
 from bot.replies import Button, Reply, Span
 from knowledge.query_understanding import QueryFilters
@@ -49,15 +50,26 @@ def test_long_replies_are_split_under_4096_and_stay_valid(piece: str) -> None:
 
 
 def test_callback_data_is_compact_and_validated() -> None:
-    assert callback("m", 12345, 2) == "m:12345:2"
+    assert build("m", 12345, 2) == "m:12345:2"
     with pytest.raises(ValueError):
-        callback("o", "p" + "x" * 70)
+        build("o", "p" + "x" * 70)
+    with pytest.raises(ValueError):
+        build("m", "abc", 1)  # would not parse back
     long_ref = item_ref("document", "sehr-langer-dokumentname-" * 5)
     assert long_ref.startswith("#") and len(long_ref) == 13
-    assert parse_callback(f"d:{long_ref}") == ("d", (long_ref,))
-    assert parse_callback("m:1:2") == ("m", ("1", "2"))
+    assert parse(f"d:{long_ref}") == ("d", (long_ref,))
+    assert parse("m:1:2") == ("m", ("1", "2"))
     for forged in ("m:1", "m:a:1", "f:1:2", "o:", "o:x1", "q:1", "t:1:2:3", "x" * 65, "", None, "e:1; drop"):
-        assert parse_callback(forged) is None
+        assert parse(forged) is None
+
+
+def test_every_area_claims_its_own_callback_data() -> None:
+    assert parse("sub:t:0123456789") == ("sub:t", ("0123456789",))
+    assert parse("adm:bc:ok:0123456789ab") == ("adm:bc:ok", ("0123456789ab",))
+    assert handler_pattern("chat").match("m:1:2") and not handler_pattern("chat").match("sub:a")
+    assert handler_pattern("subscriptions").match("sub:x") and not handler_pattern("subscriptions").match("s:p1")
+    assert handler_pattern("admin").match("adm:bc:no:zz")
+    assert is_unclaimed("q:1") and is_unclaimed("zzz") and not is_unclaimed("sub:d")
 
 
 def test_inline_keyboard_drops_oversized_callback_data() -> None:

@@ -21,8 +21,8 @@ from concurrent.futures import Future
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.constants import ParseMode
 from telegram.error import TelegramError
-from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 
+from bot import callback_data
 from bot.context import IKZContext
 from bot.maintenance_reports import chart_labels, run_results_html, stats_html, status_html, unanswered_html
 from bot.texts import language_of, t
@@ -34,41 +34,13 @@ from knowledge.system_status import collect_status
 
 log = logging.getLogger(__name__)
 
-RUNNER = "refresh_runner"
-STARTED_AT = "admin_started_at"  # by the services clock, so uptime is measured on one clock
 PENDING_BROADCASTS = "admin_pending_broadcasts"
-BROADCAST_PREFIX = "adm:bc:"
 PROGRESS_EDIT_INTERVAL_S = 3.0  # Telegram tolerates about one edit per second and chat; stay well below
 DEFAULT_STATS_DAYS = 30
 UNANSWERED_LIMIT = 15
 
-# Maintainer commands are not offered in everybody's menu; admins get them in their own chat menu
-# (bot.scheduling_maintenance sets it per admin chat).
-COMMANDS: list[tuple[str, str, str]] = []
-ADMIN_COMMANDS = [
-    ("reindex", "Quellen jetzt aktualisieren", "Refresh sources now"),
-    ("status", "Zustand von Wissensbasis und Quellen", "State of knowledge base and sources"),
-    ("stats", "Nutzungsstatistik (Tage)", "Usage statistics (days)"),
-    ("unbeantwortet", "Unbeantwortete und 👎-Fragen", "Unanswered and 👎 questions"),
-    ("broadcast", "Nachricht an alle Abonnenten", "Message to all subscribers"),
-]
 
 Handler = Callable[[Update, IKZContext], Awaitable[None]]
-
-
-def register(application: Application) -> None:
-    """Create the refresh runner and add the maintainer command handlers."""
-    services = application.bot_data["services"]
-    services.extras.setdefault(STARTED_AT, services.clock())
-    services.extras.setdefault(
-        RUNNER, RefreshRunner(services.kb, services.settings.sources_file, clock=services.clock)
-    )
-    application.add_handler(CommandHandler("reindex", admin_only(on_reindex)))
-    application.add_handler(CommandHandler("status", admin_only(on_status)))
-    application.add_handler(CommandHandler("stats", admin_only(on_stats)))
-    application.add_handler(CommandHandler(["unbeantwortet", "unanswered"], admin_only(on_unanswered)))
-    application.add_handler(CommandHandler("broadcast", admin_only(on_broadcast)))
-    application.add_handler(CallbackQueryHandler(admin_only(on_broadcast_button), pattern=rf"^{BROADCAST_PREFIX}"))
 
 
 # --- authorisation -------------------------------------------------------------------------------
@@ -102,7 +74,7 @@ def _lang(update: Update) -> str:
 
 
 def _runner(context: IKZContext) -> RefreshRunner:
-    return context.services.extras[RUNNER]
+    return context.services.refresh_runner
 
 
 # --- /reindex ------------------------------------------------------------------------------------
@@ -188,7 +160,7 @@ async def on_status(update: Update, context: IKZContext) -> None:
             sources, error = runner.sources(), None
         except SourcesFileError as exc:
             sources, error = [], str(exc)
-        return collect_status(services.kb, sources, started_at=services.extras[STARTED_AT], now=services.clock(),
+        return collect_status(services.kb, sources, started_at=services.started_at, now=services.clock(),
                               sources_error=error)
 
     status = await asyncio.to_thread(gather)
@@ -258,8 +230,8 @@ async def on_broadcast(update: Update, context: IKZContext) -> None:
     token = secrets.token_hex(6)
     _pending(context)[token] = PendingBroadcast(text, update.effective_user.id)
     keyboard = InlineKeyboardMarkup([[
-        InlineKeyboardButton(t("admin_broadcast_send", lang), callback_data=f"{BROADCAST_PREFIX}ok:{token}"),
-        InlineKeyboardButton(t("admin_broadcast_cancel", lang), callback_data=f"{BROADCAST_PREFIX}no:{token}"),
+        InlineKeyboardButton(t("admin_broadcast_send", lang), callback_data=callback_data.build("adm:bc:ok", token)),
+        InlineKeyboardButton(t("admin_broadcast_cancel", lang), callback_data=callback_data.build("adm:bc:no", token)),
     ]])
     await message.reply_text(t("admin_broadcast_confirm", lang, count=count, text=html.escape(text)),
                              reply_markup=keyboard)
@@ -272,15 +244,16 @@ async def on_broadcast_button(update: Update, context: IKZContext) -> None:
 
     query = update.callback_query
     lang = _lang(update)
-    action, _, token = (query.data or "").removeprefix(BROADCAST_PREFIX).partition(":")
+    parsed = callback_data.parse(query.data)
+    action, token = (parsed.action, parsed.args[0]) if parsed is not None else ("", "")
     pending = _pending(context)
     entry = pending.get(token)
-    if entry is None or entry.admin_id != update.effective_user.id or action not in ("ok", "no"):
+    if entry is None or entry.admin_id != update.effective_user.id or action not in ("adm:bc:ok", "adm:bc:no"):
         await query.answer(t("admin_broadcast_expired", lang), show_alert=True)
         return
     del pending[token]
     await query.answer()
-    if action == "no":
+    if action == "adm:bc:no":
         await query.edit_message_text(t("admin_broadcast_cancelled", lang))
         return
     services = context.services

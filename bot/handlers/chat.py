@@ -1,8 +1,8 @@
 """Telegram handlers of the question-and-answer conversation: thin — parse, call
 :class:`bot.conversation.Conversation` off the event loop, render with bot.formatting.
 
-Registered last by build_application: it holds the catch-all handlers (free text, unknown
-commands, other message types, any remaining button press).
+Registered by :func:`bot.application.register_handlers` (after the other areas: the
+free-text, unknown-command and other-message handlers catch what is left).
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ from telegram import (
 )
 from telegram.constants import ChatAction, ChatType, ParseMode
 from telegram.error import BadRequest
-from telegram.ext import Application, ApplicationHandlerStop, CallbackQueryHandler, CommandHandler, InlineQueryHandler, MessageHandler, filters
+from telegram.ext import ApplicationHandlerStop
 
 from bot.context import IKZContext
 from bot.conversation import Conversation, Turn
@@ -35,57 +35,12 @@ from bot.texts import language_of, t
 
 log = logging.getLogger(__name__)
 
-COMMANDS = [
-    ("start", "Start und Beispielfragen", "Start and example questions"),
-    ("hilfe", "Hilfe und Befehle", "Help and commands"),
-    ("themen", "Projekte nach Themen", "Projects by topic"),
-    ("kreis", "Projekte in einem Kreis", "Projects in a district (Kreis)"),
-    ("projekt", "Ein Projekt anzeigen", "Show a project"),
-    ("dokumente", "Leitfäden und Dokumente", "Guides and documents"),
-    ("faq", "Häufige Fragen", "Frequent questions"),
-    ("veranstaltungen", "Kommende Veranstaltungen", "Upcoming events"),
-    ("datenschutz", "Datenschutz", "Privacy"),
-]
-# German commands with their English aliases (the menu shows the German ones).
-COMMAND_ALIASES = {
-    "start": ("start",), "hilfe": ("hilfe", "help"), "themen": ("themen", "topics"),
-    "kreis": ("kreis", "district"), "projekt": ("projekt", "project"), "dokumente": ("dokumente", "documents"),
-    "faq": ("faq",), "veranstaltungen": ("veranstaltungen", "events"), "datenschutz": ("datenschutz", "privacy"),
-}
-CONVERSATION = "conversation"
-RATE_LIMITER = "chat_rate_limiter"
 NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
-
-
-def register(application: Application) -> None:
-    """Create the conversation service and add the chat handlers."""
-    services = application.bot_data["services"]
-    services.extras[CONVERSATION] = Conversation(services.kb, services.settings, services.clock)
-    services.extras[RATE_LIMITER] = UserRateLimiter(services.settings.rate_limit_per_minute, services.clock)
-    # Button presses without any data (forged) never reach the areas' handlers: PTB lets such a
-    # query match every pattern handler, so answer it before all groups and stop there.
-    application.add_handler(CallbackQueryHandler(on_empty_button, pattern=lambda data: False), group=-1)
-    for names in COMMAND_ALIASES.values():
-        application.add_handler(CommandHandler(list(names), on_command))
-    application.add_handler(CallbackQueryHandler(on_button))
-    application.add_handler(InlineQueryHandler(on_inline_query))
-    new_message = filters.UpdateType.MESSAGE
-    application.add_handler(
-        MessageHandler(new_message & filters.ChatType.PRIVATE & filters.TEXT & ~filters.COMMAND, on_question)
-    )
-    application.add_handler(
-        MessageHandler(new_message & filters.ChatType.GROUPS & filters.TEXT & ~filters.COMMAND, on_group_text)
-    )
-    application.add_handler(MessageHandler(new_message & filters.COMMAND, on_unknown_command))
-    application.add_handler(
-        MessageHandler(filters.UpdateType.EDITED_MESSAGE & filters.ChatType.PRIVATE, on_edited_message)
-    )
-    application.add_handler(MessageHandler(new_message & filters.ChatType.PRIVATE, on_other_message))
 
 
 # --- helpers -------------------------------------------------------------------------------------
 def _conversation(context: IKZContext) -> Conversation:
-    return context.services.extras[CONVERSATION]
+    return context.services.conversation
 
 
 def _turn(update: Update) -> Turn:
@@ -131,7 +86,7 @@ async def _answer_question(update: Update, context: IKZContext, text: str) -> No
     """Rate-limit, show 'typing', search off the loop, send the answer."""
     message = update.effective_message
     turn = _turn(update)
-    limiter: UserRateLimiter = context.services.extras[RATE_LIMITER]
+    limiter: UserRateLimiter = context.services.rate_limiter
     if turn.user_id is not None and not limiter.allow(turn.user_id):
         seconds = limiter.retry_after_s(turn.user_id)
         await message.reply_text(t("rate_limited", turn.lang, seconds=seconds))
@@ -215,7 +170,7 @@ async def on_button(update: Update, context: IKZContext) -> None:
     chat_id = query.message.chat.id if query.message is not None else None
     typing = None
     if data.startswith("e:"):  # an example question counts like a typed one
-        limiter: UserRateLimiter = context.services.extras[RATE_LIMITER]
+        limiter: UserRateLimiter = context.services.rate_limiter
         if turn.user_id is not None and not limiter.allow(turn.user_id):
             await query.answer(t("rate_limited", turn.lang, seconds=limiter.retry_after_s(turn.user_id)))
             return
@@ -243,6 +198,11 @@ async def on_empty_button(update: Update, context: IKZContext) -> None:
     """A callback query without data (only forged clients send these): a polite answer, nothing else."""
     await update.callback_query.answer(t("invalid_button", _turn(update).lang))
     raise ApplicationHandlerStop
+
+
+async def on_unknown_button(update: Update, context: IKZContext) -> None:
+    """Button data that no area claims (forged or from an old version): a polite notice."""
+    await update.callback_query.answer(t("invalid_button", _turn(update).lang))
 
 
 async def on_inline_query(update: Update, context: IKZContext) -> None:

@@ -15,8 +15,8 @@ import logging
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.constants import ParseMode
 from telegram.error import BadRequest
-from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 
+from bot import callback_data
 from bot.context import IKZContext
 from bot.texts import language_of, t
 from jobs.planning import topic_key
@@ -24,13 +24,7 @@ from knowledge.subscriptions import get_subscriber, known_topics, subscribe, uns
 
 log = logging.getLogger(__name__)
 
-COMMANDS = [
-    ("abonnieren", "Veranstaltungen abonnieren", "Subscribe to events"),
-    ("meine_abos", "Meine Abonnements", "My subscriptions"),
-    ("abbestellen", "Abonnement beenden", "Unsubscribe"),
-]
 ALL_WORDS = {"alle", "all", "alles", "allethemen", "*"}
-CALLBACK_PREFIX = "sub:"
 
 
 def topic_token(topic: str) -> str:
@@ -62,21 +56,21 @@ def _reminders(context: IKZContext, lang: str) -> str:
 
 def _keyboard(topics: list[str], chosen: set[str], all_topics: bool, active: bool, digest: bool, lang: str) -> InlineKeyboardMarkup:
     mark_all = "✅ " if active and all_topics else ""
-    rows = [[InlineKeyboardButton(mark_all + t("sub_button_all", lang), callback_data=f"{CALLBACK_PREFIX}a")]]
+    rows = [[InlineKeyboardButton(mark_all + t("sub_button_all", lang), callback_data=callback_data.build("sub:a"))]]
     chosen_keys = {topic_key(c) for c in chosen}
     row: list[InlineKeyboardButton] = []
     for topic in topics:
         mark = "☑️ " if active and not all_topics and topic_key(topic) in chosen_keys else "☐ "
         label = (mark + topic)[:60]
-        row.append(InlineKeyboardButton(label, callback_data=f"{CALLBACK_PREFIX}t:{topic_token(topic)}"))
+        row.append(InlineKeyboardButton(label, callback_data=callback_data.build("sub:t", topic_token(topic))))
         if len(row) == 2:
             rows.append(row)
             row = []
     if row:
         rows.append(row)
     digest_label = t("sub_button_digest_on" if active and digest else "sub_button_digest_off", lang)
-    rows.append([InlineKeyboardButton(digest_label, callback_data=f"{CALLBACK_PREFIX}d")])
-    rows.append([InlineKeyboardButton(t("sub_button_done", lang), callback_data=f"{CALLBACK_PREFIX}x")])
+    rows.append([InlineKeyboardButton(digest_label, callback_data=callback_data.build("sub:d"))])
+    rows.append([InlineKeyboardButton(t("sub_button_done", lang), callback_data=callback_data.build("sub:x"))])
     return InlineKeyboardMarkup(rows)
 
 
@@ -135,11 +129,15 @@ async def subscription_button(update: Update, context: IKZContext) -> None:
         return
     lang = _lang(update)
     engine = context.kb.engine
-    action = (query.data or "")[len(CALLBACK_PREFIX):]
+    parsed = callback_data.parse(query.data)
+    if parsed is None:
+        await query.answer(t("invalid_button", lang))
+        return
+    action, args = parsed
     topics = await asyncio.to_thread(known_topics, engine)
     now = context.services.clock()
     row, chosen = await asyncio.to_thread(get_subscriber, engine, chat_id=chat.id)
-    if action == "x":
+    if action == "sub:x":
         await query.answer()
         text = _confirmation(chosen, bool(row and row.all_topics), lang) if row and row.active else t("sub_status_none", lang)
         try:
@@ -147,13 +145,13 @@ async def subscription_button(update: Update, context: IKZContext) -> None:
         except BadRequest:
             log.debug("could not edit the subscription message", exc_info=True)
         return
-    if action == "a":
+    if action == "sub:a":
         row, chosen = await asyncio.to_thread(subscribe, engine, chat_id=chat.id, language=lang, all_topics=True, now=now)
-    elif action == "d":
+    elif action == "sub:d":
         digest = not (row is not None and row.active and row.digest)
         row, chosen = await asyncio.to_thread(subscribe, engine, chat_id=chat.id, language=lang, digest=digest, now=now)
-    elif action.startswith("t:"):
-        topic = next((tp for tp in topics if topic_token(tp) == action[2:]), None)
+    elif action == "sub:t":
+        topic = next((tp for tp in topics if topic_token(tp) == args[0]), None)
         if topic is None:
             await query.answer()
             return
@@ -203,9 +201,3 @@ async def unsubscribe_command(update: Update, context: IKZContext) -> None:
     done = await asyncio.to_thread(unsubscribe, context.kb.engine, chat_id=chat.id, now=context.services.clock())
     await message.reply_text(t("sub_unsubscribed" if done else "sub_not_subscribed", lang), parse_mode=ParseMode.HTML)
 
-
-def register(application: Application) -> None:
-    application.add_handler(CommandHandler(["abonnieren", "subscribe"], subscribe_command))
-    application.add_handler(CommandHandler(["meine_abos", "my_subscriptions"], my_subscriptions))
-    application.add_handler(CommandHandler(["abbestellen", "unsubscribe"], unsubscribe_command))
-    application.add_handler(CallbackQueryHandler(subscription_button, pattern=f"^{CALLBACK_PREFIX}"))

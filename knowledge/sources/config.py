@@ -22,7 +22,8 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError, field_validator
 
-FILE_KINDS = ("projects", "documents", "faq", "events")
+from knowledge.kinds import INGEST_KINDS
+
 _INTERVAL = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([smhd]?)\s*$", re.IGNORECASE)
 _UNIT_SECONDS = {"": 1, "s": 1, "m": 60, "h": 3600, "d": 86400}
 
@@ -69,7 +70,7 @@ class FileSource(_SourceBase):
     """A local file or folder, loaded with the knowledge-base loaders."""
 
     type: Literal["file"]
-    kind: Literal["projects", "documents", "faq", "events"]
+    kind: Literal[INGEST_KINDS]  # type: ignore[valid-type]  # the registry's ingest kinds
     path: Path
 
     @property

@@ -7,18 +7,12 @@ from dataclasses import dataclass, field
 
 import httpx
 
-from knowledge.ingest.documents import load_documents
-from knowledge.ingest.events import load_events
-from knowledge.ingest.faq import load_faq
-from knowledge.ingest.projects import load_projects
 from knowledge.ingest.records import LoadResult, Problem
+from knowledge.kinds import ingest_kind
 from knowledge.sources.conditional_http import SourceFetchError
 from knowledge.sources.config import FeedSource, FileSource, IcsSource, WordPressSource
 from knowledge.sources.feeds import fetch_feed, fetch_ics
 from knowledge.sources.wordpress import change_fingerprint, load_wordpress
-
-FILE_LOADERS = {"projects": load_projects, "documents": load_documents, "faq": load_faq, "events": load_events}
-
 
 @dataclass
 class Fetched:
@@ -46,7 +40,7 @@ def fetch_source(
     if isinstance(source, FileSource):
         if not source.path.exists():
             raise SourceFetchError(f"file or folder not found: {source.path}")
-        result = FILE_LOADERS[source.kind](source.path)
+        result = ingest_kind(source.kind).load(source.path)
         for record in result.records:
             record.source = source.name
         if not result.records and result.problems:

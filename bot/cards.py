@@ -1,0 +1,165 @@
+"""Item cards: how a project, document, FAQ entry or event is shown, and the answer card."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
+
+from embeddings.vector_index import IndexMissing
+from knowledge.answers import Answer, SearchHit
+from knowledge.catalog import ItemInfo
+from knowledge.kinds import kind_icon
+from knowledge.models import Event, Project
+from knowledge.service import KnowledgeBase
+from knowledge.settings import Settings
+
+from bot import callback_data
+from bot.callback_data import item_ref
+from bot.formatting import highlighted, short_label
+from bot.replies import Button, Reply, Span, label_span, text_span
+from bot.texts import t
+
+CARD_FURTHER_HITS = 4
+
+
+class Cards:
+    """Renders items into replies (blocking: reads the database)."""
+
+    def __init__(self, kb: KnowledgeBase, settings: Settings) -> None:
+        self.kb = kb
+        self.settings = settings
+        self.tz = ZoneInfo(settings.timezone)
+
+    # --- answers ---------------------------------------------------------------------------------
+    def answer_card(self, reply: Reply, answer: Answer, qid: int, lang: str) -> None:
+        """The best hit as a card, its passage, further hits and the answer's buttons."""
+        best = answer.best
+        assert best is not None
+        self.item_card(reply, best.item, lang)
+        if best.snippet and best.kind != "faq":
+            reply.blank()
+            section = f"{best.section}: " if best.section and best.kind == "document" else ""
+            reply.add(Span("💬 "), Span(section, "i"), *highlighted(best.snippet, answer.highlight_terms))
+        further = answer.hits[1 : 1 + CARD_FURTHER_HITS]
+        if further:
+            reply.blank().add(text_span("further_hits", lang))
+            for rank, hit in enumerate(further, start=2):
+                self.hit_line(reply, rank, hit)
+        actions = []
+        if len(answer.hits) > 1 + CARD_FURTHER_HITS:
+            actions.append(Button(t("button_more", lang), callback_data.build("m", qid, 1)))
+        actions.extend(self.item_actions(best.kind, best.id, lang))
+        reply.row(*actions)
+        reply.row(Button(t("button_helpful", lang), callback_data.build("f", qid, 1)),
+                  Button(t("button_not_helpful", lang), callback_data.build("f", qid, 0)))
+
+    def hit_line(self, reply: Reply, rank: int, hit: SearchHit) -> None:
+        """``rank. icon title – context`` plus a button opening the hit."""
+        reply.add(f"{rank}. {kind_icon(hit.kind)} ", Span(hit.title, "b"), self.hit_context(hit))
+        reply.row(Button(short_label(f"{rank}. {hit.title}"), callback_data.build("o", item_ref(hit.kind, hit.id))))
+
+    def hit_context(self, hit: SearchHit) -> str:
+        item = hit.item
+        if item.kind == "project" and (item.kreis or item.municipalities):
+            return f" – {item.kreis or ', '.join(item.municipalities[:3])}"
+        if item.kind == "event" and item.start:
+            return f" – {self.when(item.start)}"
+        return ""
+
+    def abstain(self, reply: Reply, answer: Answer, lang: str) -> None:
+        """The honest "no answer": nearest topics to browse and whom to ask."""
+        reply.add(text_span("abstain", lang))
+        topics = [name for name, _ in self.kb.topics()]
+        nearest: list[str] = []
+        for hit in answer.hits:
+            if hit.item.topic in topics and hit.item.topic not in nearest:
+                nearest.append(hit.item.topic)
+        nearest = nearest[:3] or topics[:3]
+        if nearest:
+            reply.blank().add(text_span("abstain_topics", lang))
+            reply.row(*[Button(short_label(f"🏷 {name}", 30), callback_data.build("t", topics.index(name), 0))
+                        for name in nearest])
+        reply.blank().add(text_span("abstain_contact", lang, contact=self.settings.contact_text))
+
+    # --- items -------------------------------------------------------------------------------------
+    def item_actions(self, kind: str, item_id: str, lang: str) -> list[Button]:
+        """"Similar projects" for projects, "send document" for documents."""
+        if kind == "project":
+            return [Button(t("button_similar", lang), callback_data.build("s", item_ref("project", item_id)))]
+        if kind == "document":
+            return [Button(t("button_send_document", lang), callback_data.build("d", item_ref("document", item_id)))]
+        return []
+
+    def item_card(self, reply: Reply, item: ItemInfo, lang: str) -> None:
+        if item.kind == "project":
+            project = self.kb.project(item.id)
+            if project is not None:
+                self.project_lines(reply, project, lang)
+                return
+        if item.kind == "faq":
+            faq = self.kb.faq(item.id)
+            if faq is not None:
+                reply.add(f"{kind_icon('faq')} ", Span(faq.question, "b"))
+                reply.add(faq.answer)
+                if faq.topic:
+                    reply.add(label_span("label_topic", lang), faq.topic)
+                return
+        if item.kind == "event":
+            event = self.kb.event(item.id)
+            if event is not None:
+                self.event_lines(reply, event, lang)
+                return
+        reply.add(f"{kind_icon(item.kind)} ", Span(item.title, "b"), f" ({t('kind_' + item.kind, lang)})")
+        if item.topic:
+            reply.add(label_span("label_topic", lang), item.topic)
+        if item.url:
+            reply.add("🔗 ", Span(t("label_link", lang), "link", item.url))
+
+    def project_lines(self, reply: Reply, project: Project, lang: str) -> None:
+        reply.add(f"{kind_icon('project')} ", Span(project.title, "b"))
+        if project.municipalities:
+            reply.add(label_span("label_municipalities", lang), ", ".join(project.municipalities))
+        if project.kreis:
+            reply.add(label_span("label_kreis", lang), project.kreis)
+        if project.legal_form:
+            reply.add(label_span("label_legal_form", lang), project.legal_form)
+        if project.topic:
+            reply.add(label_span("label_topic", lang), project.topic)
+        if project.start_year:
+            reply.add(label_span("label_since", lang), str(project.start_year))
+        contact = ", ".join(x for x in (project.contact_name, project.contact_email, project.contact_phone) if x)
+        if contact:
+            reply.add(label_span("label_contact", lang), contact)
+        if project.url:
+            reply.add("🔗 ", Span(t("label_link", lang), "link", project.url))
+
+    def event_lines(self, reply: Reply, event: Event, lang: str) -> None:
+        reply.add(f"{kind_icon('event')} ", Span(event.title, "b"))
+        if event.cancelled:
+            reply.add(Span(t("label_cancelled", lang), "b"))
+        when = self.when(event.start)
+        if event.end:
+            end = event.end.astimezone(self.tz)
+            if end.date() == event.start.astimezone(self.tz).date():
+                when = when.removesuffix(" Uhr") + f"–{end:%H:%M} Uhr"
+            else:
+                when += f" – {self.when(event.end)}"
+        reply.add(label_span("label_when", lang), when)
+        if event.location:
+            reply.add(label_span("label_where", lang), event.location)
+        link = event.registration_url or event.online_url
+        if link:
+            reply.add("🔗 ", Span(t("label_registration", lang), "link", link))
+
+    def when(self, moment: datetime) -> str:
+        local = (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).astimezone(self.tz)
+        return f"{local:%d.%m.%Y, %H:%M} Uhr"
+
+    def item_info(self, kind: str, item_id: str) -> ItemInfo | None:
+        """What the search index knows about an item (projects also without an index)."""
+        try:
+            return self.kb.snapshot().items.get((kind, item_id))
+        except IndexMissing:
+            project = self.kb.project(item_id) if kind == "project" else None
+            return ItemInfo("project", project.id, project.title, project.url, project.topic, project.kreis,
+                            tuple(project.municipalities or ())) if project else None
