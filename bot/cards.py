@@ -20,6 +20,7 @@ from bot.replies import Button, Reply, Span, label_span, text_span
 from bot.texts import t
 
 CARD_FURTHER_HITS = 4
+MAYBE_HITS = 3
 
 
 class Cards:
@@ -35,11 +36,11 @@ class Cards:
         """The best hit as a card, its passage, further hits and the answer's buttons."""
         best = answer.best
         assert best is not None
-        self.item_card(reply, best.item, lang)
-        if best.snippet and best.kind != "faq":
+        if best.snippet:  # the answer first: the answering sentence(s) and where they stand
+            reply.add(Span("💡 "), *highlighted(best.snippet, answer.highlight_terms))
+            reply.add(Span(t("answer_source", lang).format(source=best.source), "i"))
             reply.blank()
-            section = f"{best.section}: " if best.section and best.kind == "document" else ""
-            reply.add(Span("💬 "), Span(section, "i"), *highlighted(best.snippet, answer.highlight_terms))
+        self.item_card(reply, best.item, lang)
         further = answer.hits[1 : 1 + CARD_FURTHER_HITS]
         if further:
             reply.blank().add(text_span("further_hits", lang))
@@ -52,6 +53,29 @@ class Cards:
         reply.row(*actions)
         reply.row(Button(t("button_helpful", lang), callback_data.build("f", qid, 1)),
                   Button(t("button_not_helpful", lang), callback_data.build("f", qid, 0)))
+
+    def maybe(self, reply: Reply, answer: Answer, qid: int, lang: str) -> None:
+        """Unsure, but with candidates: the top items to choose from, and whom to ask."""
+        reply.add(text_span("maybe", lang))
+        for rank, hit in enumerate(answer.hits[:MAYBE_HITS], start=1):
+            self.hit_line(reply, rank, hit)
+            if hit.snippet and rank == 1:
+                reply.add(Span("   "), Span(hit.snippet, "i"))
+        reply.row(Button(t("button_helpful", lang), callback_data.build("f", qid, 1)),
+                  Button(t("button_not_helpful", lang), callback_data.build("f", qid, 0)))
+        reply.blank().add(text_span("maybe_contact", lang, contact=self.settings.contact_text))
+
+    def place_note(self, reply: Reply, answer: Answer, lang: str) -> None:
+        """"No project in Olfen; projects of Kreis Coesfeld instead" before the hits."""
+        note = answer.place_note
+        assert note is not None
+        topic = t("place_topic", lang).format(topic=note.topic) if note.topic else ""
+        places = " / ".join(note.places)
+        if note.kreis:
+            reply.add(text_span("place_none_kreis", lang, places=places, topic=topic, kreis=note.kreis))
+        else:
+            reply.add(text_span("place_none_elsewhere", lang, places=places, topic=topic))
+        reply.blank()
 
     def hit_line(self, reply: Reply, rank: int, hit: SearchHit) -> None:
         """``rank. icon title – context`` plus a button opening the hit."""

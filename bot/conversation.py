@@ -20,6 +20,7 @@ from embeddings.vector_index import IndexMissing
 from knowledge.answers import Answer
 from knowledge.service import KnowledgeBase
 from knowledge.settings import Settings
+from knowledge.small_talk import small_talk_kind
 
 from bot import callback_data
 from bot.answer_cache import AnswerCache
@@ -69,12 +70,16 @@ class Conversation:
             return Reply().add(text_span("empty_question", lang))
         if len(question) > self.settings.max_question_chars:
             return Reply().add(text_span("too_long", lang, max=self.settings.max_question_chars))
+        small_talk = small_talk_kind(question)
+        if small_talk is not None:  # a friendly word back; not a question, not logged as unanswered
+            return Reply().add(text_span(f"smalltalk_{small_talk}", lang))
         previous = self.follow_ups.previous(turn.chat_key)
         try:
             follow_up = previous is not None and is_follow_up(question, self.kb.understand(question).filters)
             answer = self.kb.ask(
                 question, k=SEARCH_K,
                 previous=(previous.search_text, previous.filters) if follow_up and previous else None,
+                now=self.clock(),
             )
         except IndexMissing:
             log.warning("question asked but the search index is missing")
@@ -86,8 +91,12 @@ class Conversation:
         reply = Reply(query_id=qid)
         if follow_up and previous:
             reply.add(text_span("follow_up_note", lang, previous=previous.question)).blank()
-        if answer.answered and answer.best:
+        if answer.place_note is not None:
+            self.cards.place_note(reply, answer, lang)
+        if answer.level == "high" and answer.best:
             self.cards.answer_card(reply, answer, qid, lang)
+        elif answer.level == "low" and answer.best:
+            self.cards.maybe(reply, answer, qid, lang)
         else:
             self.cards.abstain(reply, answer, lang)
         return reply
@@ -95,7 +104,7 @@ class Conversation:
     def _reask(self, qid: int) -> Answer | None:
         """The answer of a logged question that is no longer cached (e.g. after a restart)."""
         question = self.question_log.question(qid)
-        return self.kb.ask(question, k=SEARCH_K) if question is not None else None
+        return self.kb.ask(question, k=SEARCH_K, now=self.clock()) if question is not None else None
 
     # --- commands ----------------------------------------------------------------------------------
     def command(self, turn: Turn, name: str, args: str = "", *, bot_name: str = "IKZ_Assistent_bot") -> Reply:

@@ -25,6 +25,7 @@ class ItemInfo:
     start: datetime | None = None
     cancelled: bool = False
     start_year: int | None = None
+    contact: str = ""  # projects: "name, e-mail, phone"
 
     @property
     def key(self) -> ItemKey:
@@ -51,6 +52,7 @@ def load_items(session: Session) -> dict[ItemKey, ItemInfo]:
         items[("project", p.id)] = ItemInfo(
             "project", p.id, p.title, p.url, p.topic or "", p.kreis, tuple(p.municipalities or ()), p.legal_form,
             start_year=p.start_year,
+            contact=", ".join(x for x in (p.contact_name, p.contact_email, p.contact_phone) if x),
         )
     for d in session.exec(select(Document)).all():
         items[("document", d.id)] = ItemInfo("document", d.id, d.title, d.url, d.topic or "")

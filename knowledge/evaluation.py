@@ -32,6 +32,7 @@ class EvalCase:
     section: str = ""
     passage: str = ""
     facts: list[str] = field(default_factory=list)
+    facts_by_id: dict[str, list[str]] = field(default_factory=dict)  # when each gold item states its own value
     now: datetime | None = None
 
     @property
@@ -72,12 +73,24 @@ class EvalOutcome:
 
     @property
     def passage_checked(self) -> bool:
-        return bool(self.case.passage or self.case.facts)
+        """Whether the top hit's snippet can be checked: a gold fact of that item, or the gold
+        passage when the top hit is the item the passage was taken from (``gold[0]``)."""
+        if not self.ranked_ids:
+            return False
+        top = self.ranked_ids[0]
+        if top in self.case.facts_by_id:
+            return True
+        if self.case.facts and not self.case.facts_by_id:
+            return top in self.case.gold
+        return bool(self.case.passage) and top == self.case.gold[0]
 
     @property
     def snippet_holds(self) -> bool:
-        """The top snippet contains the answering passage (or every asked fact)."""
-        text = _normal(self.snippet)
+        """The top snippet (with its section heading) contains the answering passage or the facts."""
+        text = _normal(f"{self.section} {self.snippet}")
+        top = self.ranked_ids[0] if self.ranked_ids else ""
+        if top in self.case.facts_by_id:  # that item's own value(s): one of them suffices
+            return any(_normal(fact) in text for fact in self.case.facts_by_id[top])
         if self.case.facts:
             return all(_normal(fact) in text for fact in self.case.facts)
         return _normal(self.case.passage) in text
@@ -112,7 +125,7 @@ class EvalReport:
             m["answerable_no_candidates"] = sum(o.level == "none" for o in answerable) / len(answerable)
         if ood:
             m["ood_abstained"] = sum(not o.answered for o in ood) / len(ood)
-        checked = [o for o in answerable if o.passage_checked and o.hit1]
+        checked = [o for o in answerable if o.passage_checked]
         if checked:
             m["snippet_holds"] = sum(o.snippet_holds for o in checked) / len(checked)
             m["snippet_n"] = len(checked)
@@ -138,7 +151,7 @@ class EvalReport:
         out = []
         for o in self.outcomes:
             wrong = (o.case.answerable and (not o.hit1 or not o.answered)) or (not o.case.answerable and o.answered)
-            if o.case.answerable and o.passage_checked and o.hit1 and not o.snippet_holds:
+            if o.case.answerable and o.passage_checked and not o.snippet_holds:
                 wrong = True
             if wrong and o.case.scored:
                 out.append({"q": o.case.q, "type": o.case.type, "gold": o.case.gold, "got": o.ranked_ids[:5],
@@ -158,7 +171,7 @@ def load_cases(path: Path, *, split: str | None = None) -> list[EvalCase]:
             case = EvalCase(
                 q=obj["q"], gold=list(obj.get("gold") or []), type=obj.get("type", "general"),
                 split=obj.get("split", ""), section=obj.get("section") or "", passage=obj.get("passage") or "",
-                facts=list(obj.get("facts") or []),
+                facts=list(obj.get("facts") or []), facts_by_id=dict(obj.get("facts_by_id") or {}),
                 now=datetime.fromisoformat(now).replace(tzinfo=UTC) if now else None,
             )
         except (json.JSONDecodeError, KeyError, TypeError, ValueError) as exc:

@@ -47,7 +47,7 @@ COLLOQUIAL: dict[str, str] = {
     "muelltonnen": "Abfall", "wertstoffhof": "Abfallwirtschaft Wertstoffhof", "gruenschnitt": "Abfall Grünabfall",
     "klaerwerk": "Kläranlage Abwasser", "kanal": "Abwasser Kanalnetz", "kanalisation": "Abwasser Kanalnetz",
     "koop": "Kooperation", "koops": "Kooperationen", "kooperieren": "Kooperation Zusammenarbeit",
-    "kohle": "Geld Förderung Kosten", "knete": "Geld Kosten", "zaster": "Geld Kosten", "geld": "Förderung Kosten",
+    "kohle": "Geld Förderung Kosten", "knete": "Geld Kosten", "zaster": "Geld Kosten",
     "foerderkohle": "Förderung Fördermittel", "foerdergeld": "Förderung Fördermittel", "zuschuss": "Förderung Zuwendung",
     "zuschuesse": "Förderung Zuwendung", "kost": "kostet Kosten", "kosts": "kostet Kosten", "wat": "was",
     "dat": "das", "nen": "einen", "ne": "eine", "gibts": "gibt es", "hamse": "haben Sie", "isses": "ist es",

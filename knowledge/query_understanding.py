@@ -202,6 +202,25 @@ def _same_word_family(word: str, topic_word: str) -> bool:
     return common >= 5 and common >= min(7, len(word), len(topic_word))
 
 
+_PLACE_CUES = {"in", "im", "aus", "bei", "nach", "von", "fuer", "zwischen", "kreis", "kreises", "landkreis",
+               "stadt", "gemeinde", "of", "sind", "mit", "und"}
+
+
+def _deliberate(question: str, start: int, text: str, mention) -> bool:
+    """A place mention counts when it is written as a name (capitalised), spelled exactly, or follows
+    a place cue ("in borkn", "kreis lipe"); lower-case near-misses of ordinary words do not."""
+    if text[:1].isupper():
+        return True
+    folded = fold(text)
+    names = {fold(mention.municipality.name)} if mention.municipality is not None else set()
+    if mention.kreis:
+        names |= {fold(mention.kreis), fold(re.sub(r"^(Kreis|Landkreis)\s+", "", mention.kreis))}
+    if folded in names:
+        return True
+    before = re.findall(r"[a-z]+", fold(question[:start]))
+    return bool(before) and before[-1] in _PLACE_CUES
+
+
 class Gazetteer:
     """Names occurring in the knowledge base, for recognising them in questions."""
 
@@ -274,16 +293,19 @@ class Gazetteer:
                         continue
                     towns.add(self.towns[phrase])
                     used.update(span)
-        # typos in single-word place names
+        # typos in single-word place names, written as names ("Coesfled") or after a place cue
+        capitalised = {fold(w) for w in re.findall(r"[A-Za-zÄÖÜäöüßéè]+", question) if w[:1].isupper()}
         for position, token in enumerate(tokens):
             if position in used or len(token) < 6 or token in QUERY_NOISE:
                 continue
+            before = tokens[position - 1] if position > 0 else ""
+            if token not in capitalised and before not in _PLACE_CUES:
+                continue  # "zahlen" is no typo of Ahlen
             close = difflib.get_close_matches(token, self._single_word_names, n=1, cutoff=0.86)
             if close:
                 name = close[0]
                 if name in AMBIGUOUS_TOWNS:
                     continue
-                before = tokens[position - 1] if position > 0 else ""
                 if name in self.kreise and (before in KREIS_MARKERS or name not in self.towns):
                     kreise.add(self.kreise[name])
                 else:
@@ -356,6 +378,8 @@ class Gazetteer:
         """Places the base does not name, and typos the base's own names missed ("Borkn", "Lipe")."""
         assert self.register is not None
         for mention in self.register.find_in_text(question):
+            if not _deliberate(question, mention.start, mention.text, mention):
+                continue  # "finden" is no typo of Inden, "zahlen" none of Ahlen
             words = set(re.findall(r"[a-z0-9]+", fold(mention.text)))
             positions = [i for i, tok in enumerate(tokens) if tok in words or tok in ("kreis", "kreises")]
             if positions and all(i in used for i in positions if tokens[i] in words):

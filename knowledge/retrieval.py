@@ -19,7 +19,7 @@ from knowledge.catalog import ItemKey
 from knowledge.confidence import ConfidenceModel, Signals
 from knowledge.query_understanding import QueryFilters, UnderstoodQuery
 from knowledge.search_index import SearchSnapshot
-from knowledge.snippets import SnippetQuery, asked_facts, make_snippet
+from knowledge.snippets import SnippetQuery, asked_facts, make_snippet, project_facts
 
 
 @dataclass(frozen=True)
@@ -44,6 +44,7 @@ class Anchors:
 
 
 _YEARS = re.compile(r"\b(?:19|20)\d\d\b")
+CONTEXT_WORDS = 14  # in longer questions that ask no list, a place is the asker's context, not a filter
 
 
 def lexical_coverage(words: list[str], text: str) -> float:
@@ -77,6 +78,10 @@ def retrieve(
     lexical_scores = snapshot.lexical.all_scores(text)  # computed once, used for ranking and confidence
     lexical_top = snapshot.lexical.top(lexical_scores, params.pool)
     candidates = {cid for cid, _ in dense_top} | {cid for cid, _ in lexical_top}
+    if filters.places and not filters.list_intent and len(understood.text.split()) > CONTEXT_WORDS:
+        # "Wir sind eine Gemeinde im Vogelsberg und … wie geht man vor?": the place is context
+        filters = replace(filters, kreise=frozenset(), towns=frozenset())
+        understood = replace(understood, filters=filters)
     filtered_projects, place_note = _place_restricted_projects(snapshot, filters)
     in_period = _events_in_period(snapshot, understood)
     upcoming = _upcoming_events(snapshot, now) if filters.kind == "event" else set()
@@ -146,13 +151,18 @@ def retrieve(
     for key in ranked:
         item = snapshot.items[key]
         chunk = snapshot.chunks[best_chunk[key]]
+        snippet = make_snippet(chunk.text, snippet_query, lexical_index.analyzer.tokens)
+        if item.kind == "project":  # "Seit wann …?", "Kontakt …": the project's own facts first
+            facts = project_facts(understood.text, legal_form=item.legal_form, start_year=item.start_year,
+                                  contact=item.contact, municipalities=item.municipalities)
+            snippet = f"{facts} {snippet}".strip() if facts else snippet
         hits.append(
             SearchHit(
                 id=item.id,
                 kind=item.kind,
                 title=item.title,
                 score=float(item_score[key]),
-                snippet=make_snippet(chunk.text, snippet_query, lexical_index.analyzer.tokens),
+                snippet=snippet,
                 url=item.url,
                 section=chunk.section,
                 item=item,
@@ -244,16 +254,26 @@ def _upcoming_events(snapshot: SearchSnapshot, now: datetime | None) -> set[Item
             if item.kind == "event" and item.start is not None and item.start >= now and not item.cancelled}
 
 
+_SENTENCE_START = re.compile(r"(?:^|[.!?:]\s+)([A-ZÄÖÜ][\wäöüß-]*)")
+
+
+def _capitalised(text: str, min_length: int = 2) -> set[str]:
+    """Folded words written with a capital letter, except the first word of a sentence."""
+    starts = {m.start(1) for m in _SENTENCE_START.finditer(text)}
+    pattern = rf"(?<![\w-])[A-ZÄÖÜ][\wäöüß-]{{{min_length - 1},}}"
+    return {fold(m.group()) for m in re.finditer(pattern, text) if m.start() not in starts}
+
+
 def _distinctive_nouns(snapshot: SearchSnapshot, words: list[str], text: str) -> list[str]:
     """Content words written as German nouns (capitalised) that the corpus uses, but not everywhere."""
-    nouns = {fold(m) for m in re.findall(r"(?<![\w-])[A-ZÄÖÜ][\wäöüß]+", text)}
+    nouns = _capitalised(text)
     lexical = snapshot.lexical
     return [w for w in words if w in nouns and lexical.is_known(w) and not lexical.is_common(w)]
 
 
 def _unknown_nouns(snapshot: SearchSnapshot, words: list[str], question: str) -> list[str]:
     """The question's capitalised content words when the knowledge base uses none of them."""
-    nouns = {fold(m) for m in re.findall(r"(?<![\w-])[A-ZÄÖÜ][\wäöüß-]{4,}", question)}
+    nouns = _capitalised(question, 5)
     content_nouns = [w for w in words if w in nouns]
     unknown = [w for w in content_nouns if not snapshot.lexical.is_known(w)]
     return unknown if len(unknown) == len(content_nouns) else []  # none of the subject's nouns is known

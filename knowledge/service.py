@@ -168,9 +168,11 @@ class KnowledgeBase:
             )
             vectors = build_vector_index(session, self.encoder)
             snapshot = SearchSnapshot.build(session, vectors)
-        self.calibration_path.unlink(missing_ok=True)  # belongs to the previous index
+        # the confidence decision's reference points for this base, stored with the index
+        calibration = self.calibrate(snapshot)
+        calibration.save(self.calibration_path)
         vectors.save(self.index_path)
-        self._swap(snapshot)
+        self._swap(snapshot, calibration)
         return embedded, len(vectors)
 
     def reindex(self, *, progress: Progress | None = None) -> IngestReport:
@@ -180,8 +182,8 @@ class KnowledgeBase:
             report.embedded, report.chunks = self._update_index(progress)
         return report
 
-    def _swap(self, snapshot: SearchSnapshot) -> None:
-        self._snapshot, self._calibration = snapshot, None
+    def _swap(self, snapshot: SearchSnapshot, calibration: Calibration) -> None:
+        self._snapshot, self._calibration = snapshot, calibration
         try:
             self._snapshot_mtime = self.index_path.stat().st_mtime_ns
         except FileNotFoundError:

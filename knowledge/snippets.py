@@ -41,6 +41,29 @@ _REFERRING = ("dies", "diese", "dieser", "dieses", "das ", "sie ", "er ", "es ",
               "dafür", "dafuer", "damit", "außerdem", "ausserdem", "zudem", "ferner", "auch ")
 
 
+_LEGAL_FORM_CUES = ("rechtsform", "organisationsform", "legal form", "wie organisiert", "als was")
+_START_CUES = ("seit wann", "seit welchem", "gegruendet", "gestartet", "begonnen", "wann wurde", "wann hat",
+               "since when", "founded", "started", "wie lange gibt", "wie lange schon")
+
+
+def project_facts(question: str, *, legal_form: str | None, start_year: int | None, contact: str,
+                  municipalities: tuple[str, ...] = ()) -> str:
+    """The project's own facts that the question asks for, as a sentence ("Seit 2019. Kontakt: …")."""
+    folded = f" {fold(question)} "
+    facts = asked_facts(question)
+    parts = []
+    if start_year and any(cue in folded for cue in _START_CUES):
+        parts.append(f"Seit {start_year}.")
+    if legal_form and any(cue in folded for cue in _LEGAL_FORM_CUES):
+        parts.append(f"Rechtsform: {legal_form}.")
+    if contact and "contact" in facts:
+        parts.append(f"Kontakt: {contact}.")
+    if municipalities and any(cue in folded for cue in ("wer macht", "welche kommunen", "welche gemeinden",
+                                                          "wer ist beteiligt", "beteiligt", "who takes part")):
+        parts.append(f"Beteiligt: {', '.join(municipalities)}.")
+    return " ".join(parts)
+
+
 def asked_facts(question: str) -> frozenset[str]:
     """The kinds of fact a question asks for: amount, date, contact, count."""
     folded = f" {fold(question)} "

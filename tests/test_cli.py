@@ -63,11 +63,13 @@ def test_ask_json_shape(cli_data_dir: Path) -> None:
     lines = result.stdout.strip().splitlines()
     assert len(lines) == 1
     obj = json.loads(lines[0])
-    assert set(obj) == {"question", "answered", "results"}
+    assert set(obj) == {"question", "answered", "confidence", "intent", "answer", "place_note", "results"}
     assert obj["question"] == "Bis wann muss der Verwendungsnachweis vorliegen?" and obj["answered"] is True
+    assert obj["confidence"] == "high" and obj["intent"] == "question"
+    assert "sechs Monate" in obj["answer"]["text"] and obj["answer"]["source"].startswith("Förder")
     assert 1 <= len(obj["results"]) <= 3
     for item in obj["results"]:
-        assert set(item) == {"id", "kind", "title", "score", "snippet", "url"}
+        assert set(item) == {"id", "kind", "title", "score", "section", "source", "snippet", "url"}
         assert item["kind"] in {"project", "document", "faq", "event"}
     assert obj["results"][0]["id"] == "TD1-foerderung" and "sechs Monate" in obj["results"][0]["snippet"]
     scores = [item["score"] for item in obj["results"]]

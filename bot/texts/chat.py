@@ -96,6 +96,38 @@ TEXTS = {
         "en": "↪️ Refining your previous question “{previous}”",
     },
     "further_hits": {"de": "<b>Weitere Treffer</b>", "en": "<b>Further results</b>"},
+    "answer_source": {"de": "Quelle: {source}", "en": "Source: {source}"},
+    "maybe": {
+        "de": "🤔 Ich bin nicht sicher, aber das könnte passen:",
+        "en": "🤔 I am not sure, but this could fit:",
+    },
+    "maybe_contact": {
+        "de": "Nicht das Richtige? Persönliche Beratung: {contact}",
+        "en": "Not what you need? Personal advice: {contact}",
+    },
+    "place_none_kreis": {
+        "de": "ℹ️ Für {places} ist in der Wissensbasis kein Projekt{topic} verzeichnet. Projekte im {kreis}:",
+        "en": "ℹ️ The knowledge base lists no project{topic} for {places}. Projects in {kreis}:",
+    },
+    "place_none_elsewhere": {
+        "de": "ℹ️ Für {places} ist in der Wissensbasis kein Projekt{topic} verzeichnet. Ähnliche Projekte anderswo:",
+        "en": "ℹ️ The knowledge base lists no project{topic} for {places}. Similar projects elsewhere:",
+    },
+    "place_topic": {"de": " zum Thema „{topic}“", "en": " on “{topic}”"},
+    "smalltalk_greeting": {
+        "de": "👋 Hallo! Fragen Sie mich einfach zur interkommunalen Zusammenarbeit – z. B. „Wer hat ein gemeinsames Standesamt?“. /hilfe zeigt, was ich kann.",
+        "en": "👋 Hello! Just ask me about inter-municipal cooperation – e.g. “Who runs a joint registry office?”. /help shows what I can do.",
+    },
+    "smalltalk_thanks": {
+        "de": "😊 Gern geschehen! Fragen Sie jederzeit wieder.",
+        "en": "😊 You're welcome! Ask me any time.",
+    },
+    "smalltalk_bye": {"de": "👋 Bis bald!", "en": "👋 See you!"},
+    "smalltalk_about": {
+        "de": "🤖 Ich bin der IKZ-Assistent: ein Bot, der Fragen zur interkommunalen Zusammenarbeit aus der Wissensbasis des Portals beantwortet – mit Quelle. /hilfe zeigt alle Befehle.",
+        "en": "🤖 I am the IKZ assistant, a bot that answers questions on inter-municipal cooperation from the portal's knowledge base, with sources. /help lists all commands.",
+    },
+    "smalltalk_ack": {"de": "👍", "en": "👍"},
     "more_results_title": {
         "de": "<b>Weitere Ergebnisse zu „{question}“</b> ({first}–{last} von {total})",
         "en": "<b>More results for “{question}”</b> ({first}–{last} of {total})",
