@@ -80,6 +80,7 @@ def clean_markup(text: str) -> str:
             line = " – ".join(c for c in cells if c)
         line = re.sub(r"^\s*>+\s?", "", line)  # block quotes
         line = re.sub(r"^(\s*)[-*+]\s+(?=\S)", r"\1• ", line)  # bullets
+        line = re.sub(r"^(\s*(?:• )?)\[[ xX]?\]\s*", r"\1", line)  # check boxes
         line = re.sub(r"!?\[([^\]]*)\]\([^)]*\)", r"\1", line)  # links and images
         line = re.sub(r"</?[A-Za-z][^<>]{0,200}>", "", line)  # stray HTML tags
         line = re.sub(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1", r"\2", line)  # bold

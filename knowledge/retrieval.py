@@ -131,6 +131,8 @@ def retrieve(
         elif (filters.topics and item.kind == "project" and item.topic in filters.topics
                 and (filters.list_intent or filters.restricts_projects)):
             item_score[key] += params.topic_boost
+        elif filters.list_intent and item.kind == "project":
+            item_score[key] += params.kind_boost  # "Gibt es Beispiele / Projekte …": projects first
         if item.kind == "event":
             if key in in_period:
                 # the events of the period, in date order
@@ -151,7 +153,8 @@ def retrieve(
     for key in ranked:
         item = snapshot.items[key]
         chunk = snapshot.chunks[best_chunk[key]]
-        snippet = make_snippet(chunk.text, snippet_query, lexical_index.analyzer.tokens)
+        snippet = make_snippet(chunk.text, snippet_query, lexical_index.analyzer.tokens,
+                               lead=item.kind in ("faq", "project"))
         if item.kind == "project":  # "Seit wann …?", "Kontakt …": the project's own facts first
             facts = project_facts(understood.text, legal_form=item.legal_form, start_year=item.start_year,
                                   contact=item.contact, municipalities=item.municipalities)

@@ -79,8 +79,10 @@ class SnippetQuery:
 
 
 def make_snippet(text: str, query: SnippetQuery | None, tokenize: Callable[[str], list[str]] | None = None,
-                 max_chars: int = MAX_SNIPPET_CHARS) -> str:
-    """The sentence(s) of ``text`` that best answer the query, as plain text of at most ``max_chars``."""
+                 max_chars: int = MAX_SNIPPET_CHARS, *, lead: bool = False) -> str:
+    """The sentence(s) of ``text`` that best answer the query, as plain text of at most ``max_chars``.
+    ``lead``: the text opens with its answer (FAQ answers, project descriptions), so the first
+    sentence is preferred unless another one matches the question clearly better."""
     text = re.sub(r"\s+", " ", clean_markup(text)).strip()
     sentences = split_sentences(text)
     if not sentences:
@@ -88,10 +90,14 @@ def make_snippet(text: str, query: SnippetQuery | None, tokenize: Callable[[str]
     if query is None or tokenize is None or len(sentences) == 1:
         return _trim(" ".join(sentences), max_chars) if len(text) > max_chars else text
     scores = [_score(sentence, position, query, tokenize) for position, sentence in enumerate(sentences)]
+    if lead:
+        scores[0] += 0.5 * max(query.weights.values(), default=1.0)
     best = max(range(len(sentences)), key=lambda i: scores[i])
     chosen = [best]
     if fold(sentences[best]).startswith(_REFERRING) and best > 0:
         chosen.insert(0, best - 1)  # "Dies gilt …" needs the sentence it refers to
+    if sentences[best].rstrip().endswith(":") and best + 1 < len(sentences):
+        chosen.append(best + 1)  # "… (vereinfachte Darstellung):" introduces what follows
     # extend with neighbours while they fit: following sentences that also score, else context
     for neighbour in (best + 1, best - 1, best + 2):
         if 0 <= neighbour < len(sentences) and neighbour not in chosen:

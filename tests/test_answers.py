@@ -196,3 +196,38 @@ def test_calibration_is_computed_per_base_and_stored(statute_kb: KnowledgeBase, 
     for question in ("Wie wird das Wetter am Wochenende?", "Wie beantrage ich einen neuen Reisepass?"):
         assert not statute_kb.ask(question, now=NOW).answered, question
         assert not sample_kb.ask(question, now=NOW).answered, question
+
+
+# --- the conversation: small talk, follow-ups after a withheld answer --------------------------------------
+def test_small_talk_gets_a_friendly_reply_and_is_not_logged(sample_kb: KnowledgeBase) -> None:
+    import io
+
+    from sqlmodel import Session, select
+
+    from bot.console import run_console
+    from knowledge.models import QueryLog
+
+    out = io.StringIO()
+    run_console(sample_kb.settings, input_stream=io.StringIO("Hallo\nDanke!\n"), output=out, kb=sample_kb)
+    text = out.getvalue()
+    assert "Hallo! Fragen Sie mich einfach" in text and "Gern geschehen" in text
+    assert "nichts Verlässliches" not in text
+    with Session(sample_kb.engine) as session:
+        assert session.exec(select(QueryLog)).all() == []
+
+
+def test_follow_up_refines_a_withheld_question(sample_kb: KnowledgeBase) -> None:
+    from bot.conversation import Conversation, Turn
+    from bot.formatting import render_plain
+
+    conversation = Conversation(sample_kb, sample_kb.settings, lambda: NOW)
+    turn = Turn(chat_key=7, user_id=7)
+    # a question the decision withholds (made strict here), then a refinement of it
+    sample_kb.model = ConfidenceModel(bias=-50.0, low=-100.0)
+    first = conversation.ask(turn, "Gibt es Beispiele für ein gemeinsames Standesamt?")
+    assert "nicht sicher" in render_plain(first)
+    sample_kb.model = ConfidenceModel()
+    follow = conversation.ask(turn, "und im Kreis Coesfeld?")
+    text = render_plain(follow)
+    assert "Bezogen auf Ihre vorige Frage" in text
+    assert "Nottuln" in text and "Standesamt" in text
