@@ -7,7 +7,7 @@
     python bot.py ingest projects|documents|faq|events PATH
     python bot.py ask "QUESTION" [--json] [--k N]     (no QUESTION: one per line from stdin)
     python bot.py eval FILE.jsonl [--json]
-    python bot.py reindex | status | load-sample
+    python bot.py reindex | status | load-sample | migrate
 
 All commands honour IKZ_DATA_DIR and --data-dir.
 """
@@ -34,7 +34,8 @@ def configure_logging(verbose: bool = False) -> None:
         stream=sys.stderr,
     )
     # httpx logs request URLs, which contain the bot token: keep it quiet.
-    for noisy in ("httpx", "httpcore", "telegram.ext.ExtBot", "apscheduler.executors.default", "faiss", "bm25s"):
+    for noisy in ("httpx", "httpcore", "telegram.ext.ExtBot", "apscheduler.executors.default", "faiss", "bm25s",
+                  "alembic"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
     from bot.log_redaction import install
 
@@ -234,6 +235,23 @@ def cmd_job(args: argparse.Namespace) -> int:
     return run_job(make_settings(args), args.name)
 
 
+def cmd_migrate(args: argparse.Namespace) -> int:
+    """Bring the database to the current schema (also done at every start)."""
+    from knowledge.db import current_revision, head_revision, make_engine, migrate
+
+    settings = make_settings(args)
+    settings.ensure_dirs()
+    engine = make_engine(settings.resolved_database_url)
+    try:
+        before = current_revision(engine)
+        migrate(engine)
+        after = current_revision(engine)
+    finally:
+        engine.dispose()
+    print(f"database schema: {before or 'empty'} -> {after} (head {head_revision()})")
+    return 0
+
+
 def cmd_sources(args: argparse.Namespace) -> int:
     from bot.maintenance_cli import cmd_sources as run
 
@@ -279,6 +297,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_eval)
 
     sub.add_parser("reindex", help="rebuild the search index").set_defaults(func=cmd_reindex)
+    sub.add_parser("migrate", help="upgrade the database schema (Alembic)").set_defaults(func=cmd_migrate)
     sub.add_parser("status", help="counts and index metadata as JSON").set_defaults(func=cmd_status)
     sub.add_parser("load-sample", help="ingest the bundled sample knowledge base").set_defaults(func=cmd_load_sample)
     sub.add_parser("start", help="quick start: sample data, then Telegram or console").set_defaults(func=cmd_start)

@@ -157,12 +157,3 @@ class QueryLog(SQLModel, table=True):
     feedback: int | None = Field(default=None, description="+1 helpful, -1 not helpful.")
     feedback_at: datetime | None = Field(default=None, sa_column=aware_column(nullable=True))
 
-
-class KeyValue(SQLModel, table=True):
-    """Small shared state (e.g. index version) visible to every process using the database."""
-
-    __tablename__ = "key_values"
-
-    key: str = Field(primary_key=True, max_length=200)
-    value: str = Field(default="", sa_type=sa.Text)
-    updated_at: datetime = Field(default_factory=utcnow, sa_column=aware_column())
