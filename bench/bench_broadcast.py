@@ -26,7 +26,8 @@ from knowledge.db import create_db_and_tables, make_engine
 from knowledge.ingest.records import EventRecord
 from knowledge.settings import Settings
 from knowledge.store import upsert_events
-from knowledge.subscriptions import Subscriber, delivery_counts
+from jobs.ledger import delivery_counts
+from knowledge.subscriptions import Subscriber
 
 SERVER_LIMIT = 30
 

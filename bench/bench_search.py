@@ -10,7 +10,6 @@ import argparse
 import resource
 import time
 from collections import defaultdict
-from pathlib import Path
 
 import numpy as np
 

@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import functools
 import logging
-from collections.abc import Callable
-from datetime import datetime
 
 from telegram import BotCommand, BotCommandScopeDefault
 from telegram.constants import ParseMode
@@ -31,7 +29,8 @@ from bot import callback_data, commands, scheduling_events, scheduling_maintenan
 from bot.context import IKZContext
 from bot.errors import error_handler
 from bot.handlers import admin, chat, subscriptions
-from bot.services import Services, utc_now
+from bot.services import Services
+from knowledge.clock import Clock, utc_now
 from knowledge.service import KnowledgeBase
 from knowledge.settings import Settings
 
@@ -124,7 +123,7 @@ def build_application(
     settings: Settings,
     *,
     kb: KnowledgeBase | None = None,
-    clock: Callable[[], datetime] = utc_now,
+    clock: Clock = utc_now,
     rate_limiter: bool = True,
     schedule_jobs: bool = True,
 ) -> Application:

@@ -7,17 +7,17 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.engine import Engine
 
-from knowledge.settings import Settings
-from jobs.delivery import Clock, DeliveryReport, Sleep, TokenBucket, deliver_pending
+from jobs.delivery import DeliveryReport, Sleep, TokenBucket, deliver_pending
 from jobs.notices import Renderer
 from jobs.planning import plan_announcements, plan_changes, plan_digest, plan_reminders
 from jobs.sender import Sender
+from knowledge.clock import Clock
+from knowledge.settings import Settings
 
 log = logging.getLogger(__name__)
 
@@ -83,5 +83,3 @@ async def run_named_job(
     log.info("%s", result.summary())
     return result
 
-
-JobRunner = Callable[..., Awaitable[JobResult]]

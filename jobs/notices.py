@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Protocol
 
+from jobs.ledger import NoticeKind
 from jobs.sender import OutgoingMessage
 from knowledge.store import schedule_hash
 
@@ -43,9 +44,9 @@ class ProjectInfo:
 
 @dataclass(frozen=True)
 class Notice:
-    """One message for one chat. ``kind``: announce, remind, change, cancel, digest, broadcast."""
+    """One message for one chat."""
 
-    kind: str
+    kind: NoticeKind
     chat_id: int
     language: str
     event: EventInfo | None = None

@@ -8,9 +8,7 @@ import sqlalchemy as sa
 from sqlalchemy.types import TypeDecorator
 from sqlmodel import Field, SQLModel
 
-
-def utcnow() -> datetime:
-    return datetime.now(UTC)
+from knowledge.clock import utc_now
 
 
 class UTCDateTime(TypeDecorator):
@@ -58,8 +56,8 @@ class Project(SQLModel, table=True):
     origin: str = Field(default="manual", index=True, max_length=200, description="Ingest source name.")
     updated: date | None = None
     content_hash: str = Field(default="", max_length=64)
-    created_at: datetime = Field(default_factory=utcnow, sa_column=aware_column())
-    modified_at: datetime = Field(default_factory=utcnow, sa_column=aware_column())
+    created_at: datetime = Field(default_factory=utc_now, sa_column=aware_column())
+    modified_at: datetime = Field(default_factory=utc_now, sa_column=aware_column())
 
 
 class Document(SQLModel, table=True):
@@ -75,8 +73,8 @@ class Document(SQLModel, table=True):
     source: str | None = Field(default=None, max_length=300, description="Provenance as given in the data.")
     origin: str = Field(default="manual", index=True, max_length=200, description="Ingest source name.")
     content_hash: str = Field(default="", max_length=64)
-    created_at: datetime = Field(default_factory=utcnow, sa_column=aware_column())
-    modified_at: datetime = Field(default_factory=utcnow, sa_column=aware_column())
+    created_at: datetime = Field(default_factory=utc_now, sa_column=aware_column())
+    modified_at: datetime = Field(default_factory=utc_now, sa_column=aware_column())
 
 
 class Faq(SQLModel, table=True):
@@ -89,8 +87,8 @@ class Faq(SQLModel, table=True):
     source: str | None = Field(default=None, max_length=300, description="Provenance as given in the data.")
     origin: str = Field(default="manual", index=True, max_length=200, description="Ingest source name.")
     content_hash: str = Field(default="", max_length=64)
-    created_at: datetime = Field(default_factory=utcnow, sa_column=aware_column())
-    modified_at: datetime = Field(default_factory=utcnow, sa_column=aware_column())
+    created_at: datetime = Field(default_factory=utc_now, sa_column=aware_column())
+    modified_at: datetime = Field(default_factory=utc_now, sa_column=aware_column())
 
 
 class Event(SQLModel, table=True):
@@ -110,8 +108,8 @@ class Event(SQLModel, table=True):
     origin: str = Field(default="manual", index=True, max_length=200, description="Ingest source name.")
     content_hash: str = Field(default="", max_length=64)
     schedule_hash: str = Field(default="", max_length=64, description="Hash of time and place, for change notices.")
-    created_at: datetime = Field(default_factory=utcnow, sa_column=aware_column())
-    modified_at: datetime = Field(default_factory=utcnow, sa_column=aware_column())
+    created_at: datetime = Field(default_factory=utc_now, sa_column=aware_column())
+    modified_at: datetime = Field(default_factory=utc_now, sa_column=aware_column())
 
 
 class Chunk(SQLModel, table=True):
@@ -146,7 +144,7 @@ class QueryLog(SQLModel, table=True):
     __tablename__ = "query_log"
 
     id: int | None = Field(default=None, primary_key=True)
-    asked_at: datetime = Field(default_factory=utcnow, sa_column=aware_column(index=True))
+    asked_at: datetime = Field(default_factory=utc_now, sa_column=aware_column(index=True))
     user_hash: str | None = Field(default=None, max_length=64, index=True)
     channel: str = Field(default="telegram", max_length=20)
     question: str = Field(sa_type=sa.Text)

@@ -19,7 +19,8 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from knowledge.answers import Answer
-from knowledge.models import QueryLog, utcnow
+from knowledge.clock import utc_now
+from knowledge.models import QueryLog
 from knowledge.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -69,7 +70,7 @@ def log_question(
 ) -> int:
     """Store one question with its outcome; returns the row id (used in feedback buttons)."""
     row = QueryLog(
-        asked_at=asked_at or utcnow(),
+        asked_at=asked_at or utc_now(),
         user_hash=user_id_hash,
         channel=channel,
         question=question[:4000],
@@ -91,7 +92,7 @@ def log_question(
 
 
 def record_feedback(
-    engine: Engine, query_id: int, value: int, *, clock: Callable[[], datetime] = utcnow
+    engine: Engine, query_id: int, value: int, *, clock: Callable[[], datetime] = utc_now
 ) -> bool:
     """Set 👍 (+1) / 👎 (-1) on a logged question; False when the question is unknown."""
     if value not in (1, -1):
@@ -120,7 +121,7 @@ def purge_older_than(engine: Engine, *, days: int, now: datetime | None = None) 
 
     from sqlmodel import delete
 
-    cutoff = (now or utcnow()) - timedelta(days=days)
+    cutoff = (now or utc_now()) - timedelta(days=days)
     with Session(engine) as session:
         result = session.exec(delete(QueryLog).where(QueryLog.asked_at < cutoff))  # type: ignore[call-overload]
         session.commit()

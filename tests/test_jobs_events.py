@@ -21,7 +21,8 @@ from knowledge.db import create_db_and_tables, make_engine
 from knowledge.ingest.records import EventRecord, ProjectRecord
 from knowledge.models import Event
 from knowledge.store import delete_items, upsert_events, upsert_projects
-from knowledge.subscriptions import SENDING, SENT, UNCONFIRMED, Delivery, Subscriber, subscribe
+from jobs.ledger import SENDING, SENT, UNCONFIRMED, Delivery
+from knowledge.subscriptions import Subscriber, subscribe
 from tests.conftest import make_settings
 from tests.fake_bot_api import DEFAULT_TOKEN, FakeBotApi
 
@@ -301,7 +302,7 @@ async def test_digest_of_new_projects_in_chosen_topics(engine, api, sender, sett
 
 
 async def test_broadcast_to_active_subscribers_once(engine, api, sender, settings):
-    from jobs.delivery import create_broadcast
+    from jobs.planning import create_broadcast
     from knowledge.subscriptions import unsubscribe
 
     for chat_id in (61, 62, 63):

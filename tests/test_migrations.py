@@ -18,7 +18,8 @@ from sqlmodel import Session, SQLModel, select
 from knowledge.db import BASELINE_REVISION, current_revision, head_revision, make_engine, migrate
 from knowledge.models import Chunk, Embedding, Event, Project, QueryLog
 from knowledge.source_state import SourceState
-from knowledge.subscriptions import Broadcast, Delivery, EventSnapshot, Subscriber, SubscriberTopic
+from jobs.ledger import Broadcast, Delivery, EventSnapshot
+from knowledge.subscriptions import Subscriber, SubscriberTopic
 from tests.conftest import PG_ADMIN_URL
 
 NOW = datetime(2026, 5, 4, 9, 0, tzinfo=UTC)

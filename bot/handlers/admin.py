@@ -240,7 +240,7 @@ async def on_broadcast(update: Update, context: IKZContext) -> None:
 async def on_broadcast_button(update: Update, context: IKZContext) -> None:
     """Send (once: the pending entry is taken before any await) or cancel a prepared broadcast."""
     from bot.scheduling_events import start_delivery
-    from jobs.delivery import create_broadcast
+    from jobs.planning import create_broadcast
 
     query = update.callback_query
     lang = _lang(update)
