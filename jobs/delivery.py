@@ -194,7 +194,7 @@ async def deliver_pending(
             return
 
     async def run_batch(rows: list[Delivery]) -> None:
-        ctx = await asyncio.to_thread(load_context, engine, rows)
+        ctx = await asyncio.to_thread(load_context, engine, rows, timezone=settings.timezone)
         queue: asyncio.Queue[Delivery] = asyncio.Queue()
         for row in rows:
             queue.put_nowait(row)

@@ -25,9 +25,10 @@ class NoticeContext:
     topics: dict[int, set[str]]
     events: dict[str, EventInfo]
     broadcasts: dict[str, str]
+    timezone: str
 
 
-def load_context(engine: Engine, rows: list[Delivery]) -> NoticeContext:
+def load_context(engine: Engine, rows: list[Delivery], *, timezone: str) -> NoticeContext:
     chats = sorted({r.chat_id for r in rows})
     kinds = {r.id: DeliveryKind.parse(r.kind).notice for r in rows}
     refs = sorted({r.ref for r in rows if kinds[r.id] not in (NoticeKind.BROADCAST, NoticeKind.DIGEST)})
@@ -45,7 +46,7 @@ def load_context(engine: Engine, rows: list[Delivery]) -> NoticeContext:
         broadcasts = {
             str(b.id): b.text for b in session.exec(select(Broadcast).where(col(Broadcast.id).in_(broadcast_ids))).all()
         }
-    return NoticeContext(subscribers, topics, events, broadcasts)
+    return NoticeContext(subscribers, topics, events, broadcasts, timezone)
 
 
 def _digest_projects(engine: Engine, row: Delivery, topics: set[str]) -> list[ProjectInfo]:
@@ -66,27 +67,27 @@ def build_notice(row: Delivery, ctx: NoticeContext, *, now: datetime, engine: En
         return f"unknown kind {row.kind}"
     if kind.notice == NoticeKind.BROADCAST:
         text = ctx.broadcasts.get(row.ref)
-        return Notice(kind.notice, row.chat_id, language, text=text) if text else "broadcast missing"
+        return Notice(kind.notice, row.chat_id, language, ctx.timezone, text=text) if text else "broadcast missing"
     if kind.notice == NoticeKind.DIGEST:
         topics = set() if subscriber.all_topics else ctx.topics.get(row.chat_id, set())
         projects = _digest_projects(engine, row, topics)
-        return Notice(kind.notice, row.chat_id, language, projects=projects) if projects else "nothing new"
+        return Notice(kind.notice, row.chat_id, language, ctx.timezone, projects=projects) if projects else "nothing new"
     event = ctx.events.get(row.ref)
     if event is None:
         return "event unknown"
     if kind.notice == NoticeKind.CANCEL:
         if not (event.cancelled or event.removed):
             return "event no longer cancelled"
-        return Notice(kind.notice, row.chat_id, language, event=event, calendar=event_ics(event, now=now, sequence=99))
+        return Notice(kind.notice, row.chat_id, language, ctx.timezone, event=event, calendar=event_ics(event, now=now, sequence=99))
     if event.cancelled or event.removed:
         return "event cancelled"
     if event.start <= now:
         return "event started"
     if kind.notice == NoticeKind.ANNOUNCE:
-        return Notice(kind.notice, row.chat_id, language, event=event)
+        return Notice(kind.notice, row.chat_id, language, ctx.timezone, event=event)
     if kind.notice == NoticeKind.REMIND:
-        return Notice(kind.notice, row.chat_id, language, event=event, days=kind.days,
+        return Notice(kind.notice, row.chat_id, language, ctx.timezone, event=event, days=kind.days,
                       calendar=event_ics(event, now=now))
     if kind.detail != event.schedule_hash:  # a change notice
         return "superseded by a later change"
-    return Notice(kind.notice, row.chat_id, language, event=event, calendar=event_ics(event, now=now, sequence=1))
+    return Notice(kind.notice, row.chat_id, language, ctx.timezone, event=event, calendar=event_ics(event, now=now, sequence=1))

@@ -49,6 +49,7 @@ class Notice:
     kind: NoticeKind
     chat_id: int
     language: str
+    timezone: str  # settings.timezone: times are shown there
     event: EventInfo | None = None
     days: int | None = None  # reminders: days before the event
     text: str | None = None  # broadcasts: the maintainers' text (plain text, to be escaped)

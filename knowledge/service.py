@@ -13,6 +13,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import numpy as np
 import sqlalchemy as sa
@@ -35,6 +36,7 @@ from knowledge.scope import IN_SCOPE_TOPICS, OUT_OF_SCOPE_TOPICS
 from knowledge.small_talk import small_talk_kind
 from knowledge.search_index import SearchSnapshot
 from knowledge.settings import Settings
+from knowledge.item_chunks import ChunkOptions
 from knowledge.kinds import ITEM_KINDS, ingest_kind
 from knowledge.store import UpsertCounts, remove_missing, sync_chunks, upsert_items
 
@@ -144,10 +146,11 @@ class KnowledgeBase:
     # --- indexing ----------------------------------------------------------------------------------
     def _sync_all_chunks(self, session: Session) -> int:
         changed = 0
-        size, overlap = self.settings.chunk_words, self.settings.chunk_overlap_words
+        options = ChunkOptions(self.settings.chunk_words, self.settings.chunk_overlap_words,
+                               ZoneInfo(self.settings.timezone))
         for kind in ITEM_KINDS:
             for row in session.exec(select(kind.model)).all():
-                changed += sync_chunks(session, kind.name, row.id, kind.chunks(row, size=size, overlap=overlap))
+                changed += sync_chunks(session, kind.name, row.id, kind.chunks(row, options))
             # chunks of items that no longer exist
             ids = select(kind.model.id)
             session.exec(

@@ -35,5 +35,5 @@ def language_of(language_code: str | None) -> str:
 def t(key: str, lang: str = DEFAULT_LANGUAGE, /, **values: object) -> str:
     """The text ``key`` in ``lang`` (falling back to German) with ``values`` substituted."""
     entry = _load()[key]
-    template = entry.get(lang) or entry[DEFAULT_LANGUAGE]
+    template = entry[lang] if lang in entry else entry[DEFAULT_LANGUAGE]  # "" is a valid text
     return template.format(**values) if values else template

@@ -216,7 +216,7 @@ TEXTS = {
     "no_faq": {"de": "Noch keine FAQ vorhanden.", "en": "No FAQ yet."},
     "events_title": {"de": "<b>Kommende Veranstaltungen</b>", "en": "<b>Upcoming events</b>"},
     "no_events": {"de": "Zurzeit sind keine Veranstaltungen geplant.", "en": "No events are planned at the moment."},
-    "time_zone_note": {"de": "Zeiten in deutscher Zeit (Europe/Berlin).", "en": "Times in German time (Europe/Berlin)."},
+    "time_zone_note": {"de": "Zeiten in der Zeitzone {timezone}.", "en": "Times in the time zone {timezone}."},
     "too_long": {
         "de": "Das ist mir zu lang 🙂 Bitte fassen Sie Ihre Frage in höchstens {max} Zeichen.",
         "en": "That is too long for me 🙂 Please keep your question under {max} characters.",
