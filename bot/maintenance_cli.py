@@ -101,7 +101,8 @@ def cmd_refresh(settings: Settings, source_name: str | None) -> int:
 
 def cmd_stats(settings: Settings, days: int, png_path: str | None) -> int:
     """Print the usage statistics of the last ``days`` days; optionally write the chart as PNG."""
-    from knowledge.statistics import render_chart, usage_stats
+    from bot.statistics_chart import render_chart
+    from knowledge.statistics import usage_stats
 
     if days < 1:
         print("error: --days must be at least 1", file=sys.stderr)

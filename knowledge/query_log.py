@@ -15,15 +15,35 @@ from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 
+import sqlalchemy as sa
 from sqlalchemy.engine import Engine
-from sqlmodel import Session
+from sqlmodel import Field, Session, SQLModel
 
 from knowledge.answers import Answer
 from knowledge.clock import utc_now
-from knowledge.models import QueryLog
+from knowledge.models import aware_column
 from knowledge.settings import Settings
 
 log = logging.getLogger(__name__)
+
+
+class QueryLog(SQLModel, table=True):
+    """One asked question: what was answered, how fast, and the user's feedback (pseudonymised)."""
+
+    __tablename__ = "query_log"
+
+    id: int | None = Field(default=None, primary_key=True)
+    asked_at: datetime = Field(default_factory=utc_now, sa_column=aware_column(index=True))
+    user_hash: str | None = Field(default=None, max_length=64, index=True)
+    channel: str = Field(default="telegram", max_length=20)
+    question: str = Field(sa_type=sa.Text)
+    answered: bool = True
+    top_ids: list[str] = Field(default_factory=list, sa_type=sa.JSON)
+    top_topic: str | None = Field(default=None, max_length=200)
+    latency_ms: float | None = None
+    feedback: int | None = Field(default=None, description="+1 helpful, -1 not helpful.")
+    feedback_at: datetime | None = Field(default=None, sa_column=aware_column(nullable=True))
+
 
 PSEUDONYM_KEY_FILE = "pseudonym.key"
 

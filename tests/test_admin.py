@@ -14,7 +14,7 @@ from PIL import Image
 from sqlmodel import Session
 
 from bot.handlers import admin
-from knowledge.models import QueryLog
+from knowledge.query_log import QueryLog
 from tests.bot_harness import running_bot
 from tests.local_http_server import LocalHttpServer, Reply, Request
 

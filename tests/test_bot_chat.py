@@ -9,7 +9,7 @@ import pytest
 from sqlmodel import Session, select
 
 from bot.callback_data import item_ref
-from knowledge.models import QueryLog
+from knowledge.query_log import QueryLog
 from tests.bot_harness import running_bot
 from tests.fake_bot_api import parse_entities
 

@@ -16,7 +16,8 @@ from alembic.runtime.migration import MigrationContext
 from sqlmodel import Session, SQLModel, select
 
 from knowledge.db import BASELINE_REVISION, current_revision, head_revision, make_engine, migrate
-from knowledge.models import Chunk, Embedding, Event, Project, QueryLog
+from knowledge.models import Chunk, Embedding, Event, Project
+from knowledge.query_log import QueryLog
 from knowledge.source_state import SourceState
 from jobs.ledger import Broadcast, Delivery, EventSnapshot
 from knowledge.subscriptions import Subscriber, SubscriberTopic

@@ -29,7 +29,8 @@ from bot.texts import language_of, t
 from jobs.refresh import RefreshRunner, UnknownSource
 from knowledge.query_log import unanswered
 from knowledge.sources.config import SourcesFileError
-from knowledge.statistics import render_chart, usage_stats
+from bot.statistics_chart import render_chart
+from knowledge.statistics import usage_stats
 from knowledge.system_status import collect_status
 
 log = logging.getLogger(__name__)
