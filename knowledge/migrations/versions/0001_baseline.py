@@ -221,44 +221,6 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    op.drop_table('subscriber_topics')
-    op.drop_index('ix_subscribers_active', table_name='subscribers')
-
-    op.drop_table('subscribers')
-    op.drop_table('source_states')
-    op.drop_index('ix_query_log_user_hash', table_name='query_log')
-    op.drop_index('ix_query_log_asked_at', table_name='query_log')
-
-    op.drop_table('query_log')
-    op.drop_index('ix_projects_topic', table_name='projects')
-    op.drop_index('ix_projects_origin', table_name='projects')
-    op.drop_index('ix_projects_kreis', table_name='projects')
-
-    op.drop_table('projects')
-    op.drop_table('key_values')
-    op.drop_index('ix_faqs_topic', table_name='faqs')
-    op.drop_index('ix_faqs_origin', table_name='faqs')
-
-    op.drop_table('faqs')
-    op.drop_index('ix_events_topic', table_name='events')
-    op.drop_index('ix_events_start', table_name='events')
-    op.drop_index('ix_events_origin', table_name='events')
-
-    op.drop_table('events')
-    op.drop_table('event_snapshots')
-    op.drop_table('embeddings')
-    op.drop_index('ix_documents_topic', table_name='documents')
-    op.drop_index('ix_documents_origin', table_name='documents')
-
-    op.drop_table('documents')
-    op.drop_index('ix_delivery_status_id', table_name='deliveries')
-    op.drop_index('ix_deliveries_ref', table_name='deliveries')
-    op.drop_index('ix_deliveries_chat_id', table_name='deliveries')
-
-    op.drop_table('deliveries')
-    op.drop_index('ix_chunks_item_kind', table_name='chunks')
-    op.drop_index('ix_chunks_item_id', table_name='chunks')
-    op.drop_index('ix_chunks_content_hash', table_name='chunks')
-
-    op.drop_table('chunks')
-    op.drop_table('broadcasts')
+    for table in ("subscriber_topics", "subscribers", "source_states", "query_log", "projects", "key_values",
+                  "faqs", "events", "event_snapshots", "embeddings", "documents", "deliveries", "chunks", "broadcasts"):
+        op.drop_table(table)  # its indexes go with it
