@@ -224,7 +224,7 @@ def cmd_run(args: argparse.Namespace) -> int:
 
     settings = make_settings(args)
     if settings.telegram_bot_token is None or not settings.telegram_bot_token.get_secret_value():
-        print("error: TELEGRAM_BOT_TOKEN is not set (see README: 'Create a bot with BotFather')", file=sys.stderr)
+        print("error: TELEGRAM_BOT_TOKEN is not set (see docs/OPERATIONS.md: 'Create a bot with BotFather')", file=sys.stderr)
         return 2
     return run_polling(settings)
 
@@ -236,8 +236,9 @@ def cmd_job(args: argparse.Namespace) -> int:
 
 
 def cmd_migrate(args: argparse.Namespace) -> int:
-    """Bring the database to the current schema (also done at every start)."""
-    from knowledge.db import current_revision, head_revision, make_engine, migrate
+    """Bring the database to the current schema (also done at every start); ``--new MESSAGE``
+    then drafts the next migration from the difference between the models and the database."""
+    from knowledge.db import current_revision, draft_migration, head_revision, make_engine, migrate
 
     settings = make_settings(args)
     settings.ensure_dirs()
@@ -246,6 +247,13 @@ def cmd_migrate(args: argparse.Namespace) -> int:
         before = current_revision(engine)
         migrate(engine)
         after = current_revision(engine)
+        if args.new:
+            # every module with tables, so the draft sees the whole schema
+            import jobs.ledger, knowledge.models, knowledge.query_log, knowledge.source_state  # noqa: E401, F401
+            import knowledge.subscriptions  # noqa: F401
+            from sqlmodel import SQLModel
+
+            print(f"drafted {draft_migration(engine, SQLModel.metadata, args.new)} (review it before committing)")
     finally:
         engine.dispose()
     print(f"database schema: {before or 'empty'} -> {after} (head {head_revision()})")
@@ -297,7 +305,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_eval)
 
     sub.add_parser("reindex", help="rebuild the search index").set_defaults(func=cmd_reindex)
-    sub.add_parser("migrate", help="upgrade the database schema (Alembic)").set_defaults(func=cmd_migrate)
+    p = sub.add_parser("migrate", help="upgrade the database schema (Alembic)")
+    p.add_argument("--new", metavar="MESSAGE", help="then draft the next migration from the models")
+    p.set_defaults(func=cmd_migrate)
     sub.add_parser("status", help="counts and index metadata as JSON").set_defaults(func=cmd_status)
     sub.add_parser("load-sample", help="ingest the bundled sample knowledge base").set_defaults(func=cmd_load_sample)
     sub.add_parser("start", help="quick start: sample data, then Telegram or console").set_defaults(func=cmd_start)

@@ -41,7 +41,7 @@ def cmd_sources(settings: Settings) -> int:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     if not sources:
-        print("No sources configured (set IKZ_SOURCES_FILE to a sources.toml, see docs/README-maintainers.md).")
+        print("No sources configured (set IKZ_SOURCES_FILE to a sources.toml, see docs/MAINTAINERS.md).")
         return 0
     kb = _open_kb(settings)
     try:

@@ -74,6 +74,16 @@ def migrate(engine: Engine, *, revision: str = "head") -> None:
         command.upgrade(config, revision)
 
 
+def draft_migration(engine: Engine, metadata: sa.MetaData, message: str) -> str:
+    """Write the next migration script, drafted from ``metadata`` against the (current) database."""
+    number = f"{int(head_revision() or 0) + 1:04d}"
+    with engine.begin() as connection:
+        config = alembic_config(connection)
+        config.attributes["target_metadata"] = metadata
+        script = command.revision(config, message=message, autogenerate=True, rev_id=number)
+    return str(script.path) if script is not None and not isinstance(script, list) else number
+
+
 def create_db_and_tables(engine: Engine) -> None:
     """The schema of the current code (by migrations, never by ``create_all``)."""
     migrate(engine)

@@ -17,6 +17,20 @@ branch_labels = None
 depends_on = None
 
 
+def _create_item_table(name: str, *columns: sa.Column) -> None:
+    """An item table: its own columns plus those every item table has (knowledge.models.ItemBase)."""
+    op.create_table(
+        name, *columns,
+        sa.Column("source", sa.String(length=300), nullable=True),
+        sa.Column("origin", sa.String(length=200), nullable=False),
+        sa.Column("content_hash", sa.String(length=64), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("modified_at", sa.DateTime(timezone=True), nullable=False),
+        sa.PrimaryKeyConstraint("id"),
+    )
+    op.create_index(f"ix_{name}_origin", name, ["origin"], unique=False)
+
+
 def upgrade() -> None:
     op.create_table('broadcasts',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -63,7 +77,7 @@ def upgrade() -> None:
     op.create_index('ix_deliveries_ref', 'deliveries', ['ref'], unique=False)
     op.create_index('ix_delivery_status_id', 'deliveries', ['status', 'id'], unique=False)
 
-    op.create_table('documents',
+    _create_item_table('documents',
     sa.Column('id', sa.String(length=300), nullable=False),
     sa.Column('title', sa.String(length=500), nullable=False),
     sa.Column('topic', sa.String(length=200), nullable=False),
@@ -71,14 +85,7 @@ def upgrade() -> None:
     sa.Column('file', sa.String(length=1000), nullable=True),
     sa.Column('file_name', sa.String(length=300), nullable=True),
     sa.Column('text', sa.Text(), nullable=False),
-    sa.Column('source', sa.String(length=300), nullable=True),
-    sa.Column('origin', sa.String(length=200), nullable=False),
-    sa.Column('content_hash', sa.String(length=64), nullable=False),
-    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
-    sa.Column('modified_at', sa.DateTime(timezone=True), nullable=False),
-    sa.PrimaryKeyConstraint('id')
     )
-    op.create_index('ix_documents_origin', 'documents', ['origin'], unique=False)
     op.create_index('ix_documents_topic', 'documents', ['topic'], unique=False)
 
     op.create_table('embeddings',
@@ -99,7 +106,7 @@ def upgrade() -> None:
     sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
     sa.PrimaryKeyConstraint('event_id')
     )
-    op.create_table('events',
+    _create_item_table('events',
     sa.Column('id', sa.String(length=300), nullable=False),
     sa.Column('title', sa.String(length=500), nullable=False),
     sa.Column('start', sa.DateTime(timezone=True), nullable=False),
@@ -110,31 +117,17 @@ def upgrade() -> None:
     sa.Column('description', sa.Text(), nullable=False),
     sa.Column('registration_url', sa.String(length=1000), nullable=True),
     sa.Column('cancelled', sa.Boolean(), nullable=False),
-    sa.Column('source', sa.String(length=300), nullable=True),
-    sa.Column('origin', sa.String(length=200), nullable=False),
-    sa.Column('content_hash', sa.String(length=64), nullable=False),
     sa.Column('schedule_hash', sa.String(length=64), nullable=False),
-    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
-    sa.Column('modified_at', sa.DateTime(timezone=True), nullable=False),
-    sa.PrimaryKeyConstraint('id')
     )
-    op.create_index('ix_events_origin', 'events', ['origin'], unique=False)
     op.create_index('ix_events_start', 'events', ['start'], unique=False)
     op.create_index('ix_events_topic', 'events', ['topic'], unique=False)
 
-    op.create_table('faqs',
+    _create_item_table('faqs',
     sa.Column('id', sa.String(length=120), nullable=False),
     sa.Column('question', sa.Text(), nullable=False),
     sa.Column('answer', sa.Text(), nullable=False),
     sa.Column('topic', sa.String(length=200), nullable=False),
-    sa.Column('source', sa.String(length=300), nullable=True),
-    sa.Column('origin', sa.String(length=200), nullable=False),
-    sa.Column('content_hash', sa.String(length=64), nullable=False),
-    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
-    sa.Column('modified_at', sa.DateTime(timezone=True), nullable=False),
-    sa.PrimaryKeyConstraint('id')
     )
-    op.create_index('ix_faqs_origin', 'faqs', ['origin'], unique=False)
     op.create_index('ix_faqs_topic', 'faqs', ['topic'], unique=False)
 
     op.create_table('key_values',
@@ -143,7 +136,7 @@ def upgrade() -> None:
     sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
     sa.PrimaryKeyConstraint('key')
     )
-    op.create_table('projects',
+    _create_item_table('projects',
     sa.Column('id', sa.String(length=120), nullable=False),
     sa.Column('title', sa.String(length=500), nullable=False),
     sa.Column('description', sa.Text(), nullable=False),
@@ -156,16 +149,9 @@ def upgrade() -> None:
     sa.Column('contact_email', sa.String(length=300), nullable=True),
     sa.Column('contact_phone', sa.String(length=100), nullable=True),
     sa.Column('url', sa.String(length=1000), nullable=True),
-    sa.Column('source', sa.String(length=300), nullable=True),
-    sa.Column('origin', sa.String(length=200), nullable=False),
     sa.Column('updated', sa.Date(), nullable=True),
-    sa.Column('content_hash', sa.String(length=64), nullable=False),
-    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
-    sa.Column('modified_at', sa.DateTime(timezone=True), nullable=False),
-    sa.PrimaryKeyConstraint('id')
     )
     op.create_index('ix_projects_kreis', 'projects', ['kreis'], unique=False)
-    op.create_index('ix_projects_origin', 'projects', ['origin'], unique=False)
     op.create_index('ix_projects_topic', 'projects', ['topic'], unique=False)
 
     op.create_table('query_log',
