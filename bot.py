@@ -22,7 +22,7 @@ import sys
 from pathlib import Path
 
 from knowledge.kinds import INGEST_KINDS
-from knowledge.settings import SAMPLE_DIR, Settings
+from knowledge.settings import Settings
 
 log = logging.getLogger("ikz")
 
@@ -92,19 +92,12 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     return 1 if report.problems and loaded == 0 else 0
 
 
-def load_sample(kb, *, progress=None) -> list:
-    """Ingest the bundled illustrative sample knowledge base (unchanged items are skipped)."""
-    reports = []
-    for kind, name in (("projects", "projects.jsonl"), ("documents", "documents"), ("faq", "faq.jsonl"),
-                       ("events", "events.jsonl")):
-        reports.append(kb.ingest(kind, SAMPLE_DIR / name, source="sample", progress=progress))
-    return reports
-
-
 def cmd_load_sample(args: argparse.Namespace) -> int:
+    from knowledge.sample_base import load_base
+
     kb = open_kb(make_settings(args))
     try:
-        for report in load_sample(kb, progress=progress_printer()):
+        for report in load_base(kb, progress=progress_printer()):
             for problem in report.problems:
                 print(f"skipped {problem}", file=sys.stderr)
             print(f"Ingested {report.summary()}")
@@ -202,10 +195,12 @@ def cmd_status(args: argparse.Namespace) -> int:
 
 def cmd_start(args: argparse.Namespace) -> int:
     """Quick start: make sure the sample knowledge base is loaded, then run Telegram or the console."""
+    from knowledge.sample_base import load_base
+
     settings = make_settings(args)
     kb = open_kb(settings)
     print("Lade Beispiel-Wissensbasis (nur Änderungen werden neu eingebettet) …", file=sys.stderr)
-    for report in load_sample(kb, progress=progress_printer()):
+    for report in load_base(kb, progress=progress_printer()):
         print(f"  {report.summary()}", file=sys.stderr)
     kb.close()
     if settings.telegram_bot_token is not None and settings.telegram_bot_token.get_secret_value():

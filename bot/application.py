@@ -12,18 +12,8 @@ import logging
 
 from telegram import BotCommand, BotCommandScopeDefault
 from telegram.constants import ParseMode
-from telegram.ext import (
-    AIORateLimiter,
-    Application,
-    ApplicationBuilder,
-    CallbackQueryHandler,
-    CommandHandler,
-    ContextTypes,
-    Defaults,
-    InlineQueryHandler,
-    MessageHandler,
-    filters,
-)
+from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes, Defaults
+from telegram.ext import CallbackQueryHandler, CommandHandler, InlineQueryHandler, MessageHandler, filters
 
 from bot import callback_data, commands, scheduling_events, scheduling_maintenance
 from bot.context import IKZContext

@@ -15,6 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 import httpx
 
@@ -121,17 +122,11 @@ def refresh_source(
     return result
 
 
-def refresh_sources(
-    kb: KnowledgeBase,
-    sources: list,
-    *,
-    clock: Clock = utc_now,
-    progress: Progress | None = None,
-    client_factory: Callable[[float], httpx.Client] = make_client,
-) -> list[SourceRunResult]:
-    """Refresh several sources one after another; each one's failure stays its own."""
+def refresh_sources(kb: KnowledgeBase, sources: list, **options: Any) -> list[SourceRunResult]:
+    """Refresh several sources one after another (``options`` as for `refresh_source`); each one's
+    failure stays its own."""
     return [
-        refresh_source(kb, source, clock=clock, progress=progress, client_factory=client_factory)
+        refresh_source(kb, source, **options)
         for source in sources
         if getattr(source, "enabled", True)
     ]

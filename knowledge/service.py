@@ -13,6 +13,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import numpy as np
@@ -37,7 +38,7 @@ from knowledge.small_talk import small_talk_kind
 from knowledge.search_index import SearchSnapshot
 from knowledge.settings import Settings
 from knowledge.item_chunks import ChunkOptions
-from knowledge.kinds import ITEM_KINDS, ingest_kind
+from knowledge.kinds import ITEM_KINDS, ingest_kind, item_kind
 from knowledge.store import UpsertCounts, remove_missing, sync_chunks, upsert_items
 
 log = logging.getLogger(__name__)
@@ -316,21 +317,22 @@ class KnowledgeBase:
         return out
 
     # --- browsing ------------------------------------------------------------------------------------
-    def project(self, project_id: str) -> Project | None:
+    def item(self, kind: str, item_id: str) -> Any:
+        """The row of an item ("project", "document", "faq", "event"), None if there is none."""
         with self.session() as session:
-            return session.get(Project, project_id)
+            return session.get(item_kind(kind).model, item_id)
+
+    def project(self, project_id: str) -> Project | None:
+        return self.item("project", project_id)
 
     def document(self, document_id: str) -> Document | None:
-        with self.session() as session:
-            return session.get(Document, document_id)
+        return self.item("document", document_id)
 
     def faq(self, faq_id: str) -> Faq | None:
-        with self.session() as session:
-            return session.get(Faq, faq_id)
+        return self.item("faq", faq_id)
 
     def event(self, event_id: str) -> Event | None:
-        with self.session() as session:
-            return session.get(Event, event_id)
+        return self.item("event", event_id)
 
     def documents(self) -> list[Document]:
         with self.session() as session:

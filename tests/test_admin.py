@@ -16,23 +16,13 @@ from sqlmodel import Session
 from bot.handlers import admin
 from knowledge.query_log import QueryLog
 from tests.bot_harness import running_bot
+from tests.conftest import FIXTURES
 from tests.local_http_server import LocalHttpServer, Reply, Request
 
 ADMIN = 1001
 STRANGER = 2002
 
-ICS = b"""BEGIN:VCALENDAR
-VERSION:2.0
-PRODID:-//test//EN
-BEGIN:VEVENT
-UID:admin-ics-1
-SUMMARY:Workshop Interkommunale Bauh\xc3\xb6fe
-DTSTART:20300401T080000Z
-DTEND:20300401T100000Z
-LOCATION:D\xc3\xbcsseldorf
-END:VEVENT
-END:VCALENDAR
-"""
+ICS = (FIXTURES / "workshop.ics").read_bytes()
 
 
 def _sources_file(tmp_path: Path, url: str) -> Path:

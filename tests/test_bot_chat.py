@@ -296,14 +296,18 @@ async def test_groups_answer_mentions_and_replies_only(tiny_kb) -> None:
         assert "/themen" in bot.api.last_message(group).text
 
 
+def _break(conversation, method: str, error: Exception) -> None:  # noqa: ANN001
+    """Make ``conversation.<method>`` raise ``error`` (as a bug would)."""
+
+    def broken(*args: object) -> None:
+        raise error
+
+    setattr(conversation, method, broken)
+
+
 async def test_errors_are_apologised_for_and_reported_to_admins(tiny_kb) -> None:
     async with running_bot(tiny_kb, admin_chat_id=-100555) as bot:
-        conversation = bot.services.conversation
-
-        def broken(turn, text):  # noqa: ANN001, ANN202
-            raise RuntimeError("index <exploded>")
-
-        conversation.ask = broken
+        _break(bot.services.conversation, "ask", RuntimeError("index <exploded>"))
         await bot.text(CHAT, "Standesamt")
         await bot.api.wait_for_calls("sendMessage", 2)
         assert "schiefgegangen" in bot.api.last_message(CHAT).text
@@ -313,12 +317,7 @@ async def test_errors_are_apologised_for_and_reported_to_admins(tiny_kb) -> None
 
 async def test_errors_in_button_presses_reach_the_admins_privately(tiny_kb) -> None:
     async with running_bot(tiny_kb, admin_ids=[9001, 9002]) as bot:
-        conversation = bot.services.conversation
-
-        def broken(turn, data):  # noqa: ANN001, ANN202
-            raise KeyError("boom")
-
-        conversation.press = broken
+        _break(bot.services.conversation, "press", KeyError("boom"))
         await bot.press(CHAT, "t:0:0")
         await bot.api.wait_for_calls("sendMessage", 2)
         assert "schiefgegangen" in bot.api.calls("answerCallbackQuery")[-1].params["text"]

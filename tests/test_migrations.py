@@ -106,42 +106,37 @@ def _assert_nothing_lost(engine: sa.Engine) -> None:
             assert conn.execute(sa.text(f"SELECT count(*) FROM {table}")).scalar_one() == len(BASELINE_ROWS[table])
 
 
-def test_upgrade_from_the_previous_schema_keeps_every_row(empty_database: str) -> None:
+@pytest.fixture
+def engine(empty_database: str) -> Iterator[sa.Engine]:
     engine = make_engine(empty_database)
-    try:
-        migrate(engine, revision=BASELINE_REVISION)
-        _fill_baseline(engine)
-        migrate(engine)
-        assert current_revision(engine) == head_revision()
-        _assert_nothing_lost(engine)
-        migrate(engine)  # again at the next start: nothing to do, nothing lost
-        _assert_nothing_lost(engine)
-    finally:
-        engine.dispose()
+    yield engine
+    engine.dispose()
 
 
-def test_database_from_create_all_without_history_is_stamped_and_upgraded(empty_database: str) -> None:
-    engine = make_engine(empty_database)
-    try:
-        migrate(engine, revision=BASELINE_REVISION)
-        with engine.begin() as conn:
-            conn.execute(sa.text("DROP TABLE alembic_version"))  # as create_all left it
-        _fill_baseline(engine)
-        assert current_revision(engine) is None
-        migrate(engine)
-        assert current_revision(engine) == head_revision()
-        _assert_nothing_lost(engine)
-    finally:
-        engine.dispose()
+def test_upgrade_from_the_previous_schema_keeps_every_row(engine: sa.Engine) -> None:
+    migrate(engine, revision=BASELINE_REVISION)
+    _fill_baseline(engine)
+    migrate(engine)
+    assert current_revision(engine) == head_revision()
+    _assert_nothing_lost(engine)
+    migrate(engine)  # again at the next start: nothing to do, nothing lost
+    _assert_nothing_lost(engine)
 
 
-def test_the_models_match_the_migrations(empty_database: str) -> None:
+def test_database_from_create_all_without_history_is_stamped_and_upgraded(engine: sa.Engine) -> None:
+    migrate(engine, revision=BASELINE_REVISION)
+    with engine.begin() as conn:
+        conn.execute(sa.text("DROP TABLE alembic_version"))  # as create_all left it
+    _fill_baseline(engine)
+    assert current_revision(engine) is None
+    migrate(engine)
+    assert current_revision(engine) == head_revision()
+    _assert_nothing_lost(engine)
+
+
+def test_the_models_match_the_migrations(engine: sa.Engine) -> None:
     """A table or column added to the models needs a migration (see docs/DEVELOPMENT.md)."""
-    engine = make_engine(empty_database)
-    try:
-        migrate(engine)
-        with engine.connect() as conn:
-            differences = compare_metadata(MigrationContext.configure(conn), SQLModel.metadata)
-        assert differences == [], f"models and migrations differ; add a migration: {differences}"
-    finally:
-        engine.dispose()
+    migrate(engine)
+    with engine.connect() as conn:
+        differences = compare_metadata(MigrationContext.configure(conn), SQLModel.metadata)
+    assert differences == [], f"models and migrations differ; add a migration: {differences}"

@@ -17,6 +17,18 @@ branch_labels = None
 depends_on = None
 
 
+def _event_columns() -> list[sa.Column]:
+    """The columns an event and the snapshot of what subscribers were told about it share."""
+    return [
+        sa.Column("title", sa.String(length=500), nullable=False),
+        sa.Column("start", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("end", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("location", sa.String(length=500), nullable=True),
+        sa.Column("online_url", sa.String(length=1000), nullable=True),
+        sa.Column("topic", sa.String(length=200), nullable=False),
+    ]
+
+
 def _create_item_table(name: str, *columns: sa.Column) -> None:
     """An item table: its own columns plus those every item table has (knowledge.models.ItemBase)."""
     op.create_table(
@@ -96,24 +108,14 @@ def upgrade() -> None:
     )
     op.create_table('event_snapshots',
     sa.Column('event_id', sa.String(length=300), nullable=False),
-    sa.Column('title', sa.String(length=500), nullable=False),
-    sa.Column('start', sa.DateTime(timezone=True), nullable=False),
-    sa.Column('end', sa.DateTime(timezone=True), nullable=True),
-    sa.Column('location', sa.String(length=500), nullable=True),
-    sa.Column('online_url', sa.String(length=1000), nullable=True),
-    sa.Column('topic', sa.String(length=200), nullable=False),
+    *_event_columns(),
     sa.Column('removed', sa.Boolean(), nullable=False),
     sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
     sa.PrimaryKeyConstraint('event_id')
     )
     _create_item_table('events',
     sa.Column('id', sa.String(length=300), nullable=False),
-    sa.Column('title', sa.String(length=500), nullable=False),
-    sa.Column('start', sa.DateTime(timezone=True), nullable=False),
-    sa.Column('end', sa.DateTime(timezone=True), nullable=True),
-    sa.Column('location', sa.String(length=500), nullable=True),
-    sa.Column('online_url', sa.String(length=1000), nullable=True),
-    sa.Column('topic', sa.String(length=200), nullable=False),
+    *_event_columns(),
     sa.Column('description', sa.Text(), nullable=False),
     sa.Column('registration_url', sa.String(length=1000), nullable=True),
     sa.Column('cancelled', sa.Boolean(), nullable=False),
