@@ -8,22 +8,23 @@ from zoneinfo import ZoneInfo
 from bot.event_time import format_when
 from bot.texts import t
 from jobs.calendar_file import ics_filename
-from jobs.notices import EventInfo, Notice
+from jobs.notices import Notice
 from jobs.sender import OutgoingMessage
+from knowledge.models import Event
 
 MAX_CAPTION = 1024
 MAX_MESSAGE = 4096
-def event_lines(event: EventInfo, lang: str, tz: ZoneInfo, *, description: bool = True) -> list[str]:
+def event_lines(event: Event, lang: str, tz: ZoneInfo, *, description: bool = True) -> list[str]:
     esc = html.escape
     lines = [f"<b>{esc(event.title)}</b>", t("ev_when", lang, when=esc(format_when(event.start, event.end, lang, tz)))]
     if event.location:
         lines.append(t("ev_where", lang, where=esc(event.location)))
-    if event.online_url and not (event.cancelled or event.removed):
+    if event.online_url and not event.cancelled:
         lines.append(t("ev_online", lang, url=esc(event.online_url, quote=True)))
     if description and event.description:
         text = event.description if len(event.description) <= 400 else event.description[:397] + "…"
         lines.append(esc(text))
-    if event.registration_url and not (event.cancelled or event.removed):
+    if event.registration_url and not event.cancelled:
         lines.append(t("ev_registration", lang, url=esc(event.registration_url, quote=True)))
     return lines
 
@@ -37,7 +38,7 @@ def _heading(notice: Notice) -> str:
     if notice.kind == "change":
         return t("ev_change", lang)
     if notice.kind == "cancel":
-        return t("ev_removed", lang) if notice.event and notice.event.removed else t("ev_cancel", lang)
+        return t("ev_removed", lang) if notice.event_removed else t("ev_cancel", lang)
     return ""
 
 

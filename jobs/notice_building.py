@@ -11,9 +11,9 @@ from sqlmodel import Session, col, select
 
 from jobs.calendar_file import event_ics
 from jobs.ledger import Broadcast, Delivery, DeliveryKind, EventSnapshot, NoticeKind
-from jobs.notices import EventInfo, Notice, ProjectInfo
-from jobs.planning import event_info, new_projects, snapshot_info, wants
-from knowledge.models import Event
+from jobs.notices import Notice
+from jobs.planning import new_projects, removed_event, wants
+from knowledge.models import Event, Project
 from knowledge.subscriptions import Subscriber, SubscriberTopic
 
 
@@ -23,7 +23,8 @@ class NoticeContext:
 
     subscribers: dict[int, Subscriber]
     topics: dict[int, set[str]]
-    events: dict[str, EventInfo]
+    events: dict[str, Event]
+    removed: set[str]  # ids of events that disappeared from their source
     broadcasts: dict[str, str]
     timezone: str
 
@@ -40,19 +41,20 @@ def load_context(engine: Engine, rows: list[Delivery], *, timezone: str) -> Noti
             select(SubscriberTopic.chat_id, SubscriberTopic.topic).where(col(SubscriberTopic.chat_id).in_(chats))
         ).all():
             topics.setdefault(chat_id, set()).add(topic)
-        events = {e.id: event_info(e) for e in session.exec(select(Event).where(col(Event.id).in_(refs))).all()}
-        for snap in session.exec(select(EventSnapshot).where(col(EventSnapshot.event_id).in_(refs))).all():
-            events.setdefault(snap.event_id, snapshot_info(snap))
+        events = {e.id: e for e in session.exec(select(Event).where(col(Event.id).in_(refs))).all()}
+        snapshots = session.exec(select(EventSnapshot).where(col(EventSnapshot.event_id).in_(refs))).all()
+        removed = {snap.event_id for snap in snapshots if snap.event_id not in events}
+        events |= {snap.event_id: removed_event(snap) for snap in snapshots if snap.event_id in removed}
         broadcasts = {
             str(b.id): b.text for b in session.exec(select(Broadcast).where(col(Broadcast.id).in_(broadcast_ids))).all()
         }
-    return NoticeContext(subscribers, topics, events, broadcasts, timezone)
+    return NoticeContext(subscribers, topics, events, removed, broadcasts, timezone)
 
 
-def _digest_projects(engine: Engine, row: Delivery, topics: set[str]) -> list[ProjectInfo]:
-    with Session(engine) as session:
+def _digest_projects(engine: Engine, row: Delivery, topics: set[str]) -> list[Project]:
+    with Session(engine, expire_on_commit=False) as session:
         projects = new_projects(session, since=row.created_at - timedelta(days=7), until=row.created_at + timedelta(seconds=1))
-    return [ProjectInfo(p.id, p.title, p.topic or "", p.url) for p in projects if wants(topics, p.topic or "")]
+    return [p for p in projects if wants(topics, p.topic or "")]
 
 
 def build_notice(row: Delivery, ctx: NoticeContext, *, now: datetime, engine: Engine) -> Notice | str:
@@ -76,10 +78,11 @@ def build_notice(row: Delivery, ctx: NoticeContext, *, now: datetime, engine: En
     if event is None:
         return "event unknown"
     if kind.notice == NoticeKind.CANCEL:
-        if not (event.cancelled or event.removed):
+        if not event.cancelled:
             return "event no longer cancelled"
-        return Notice(kind.notice, row.chat_id, language, ctx.timezone, event=event, calendar=event_ics(event, now=now, sequence=99))
-    if event.cancelled or event.removed:
+        return Notice(kind.notice, row.chat_id, language, ctx.timezone, event=event, event_removed=row.ref in ctx.removed,
+                      calendar=event_ics(event, now=now, sequence=99))
+    if event.cancelled:
         return "event cancelled"
     if event.start <= now:
         return "event started"

@@ -32,9 +32,9 @@ from jobs.ledger import (
     insert_deliveries,
     remind_kind,
 )
-from jobs.notices import EventInfo, schedule_hash
 from knowledge.clock import utc_now
 from knowledge.models import Event, Project
+from knowledge.store import schedule_hash
 from knowledge.subscriptions import Subscriber, active_subscribers
 
 log = logging.getLogger(__name__)
@@ -52,18 +52,13 @@ def wants(topics: set[str], topic: str) -> bool:
     return topic_key(topic) in {topic_key(t) for t in topics}
 
 
-def event_info(event: Event) -> EventInfo:
-    return EventInfo(
-        id=event.id, title=event.title, start=event.start, end=event.end, location=event.location,
-        online_url=event.online_url, topic=event.topic or "", description=event.description or "",
-        registration_url=event.registration_url, cancelled=bool(event.cancelled),
-    )
-
-
-def snapshot_info(snapshot: EventSnapshot) -> EventInfo:
-    return EventInfo(
+def removed_event(snapshot: EventSnapshot) -> Event:
+    """An event that disappeared from its source, rebuilt (not stored) from what subscribers were
+    told about it, and marked cancelled."""
+    return Event(
         id=snapshot.event_id, title=snapshot.title, start=snapshot.start, end=snapshot.end,
-        location=snapshot.location, online_url=snapshot.online_url, topic=snapshot.topic, removed=True,
+        location=snapshot.location, online_url=snapshot.online_url, topic=snapshot.topic, cancelled=True,
+        schedule_hash=schedule_hash(snapshot.start, snapshot.end, snapshot.location, snapshot.online_url),
     )
 
 
