@@ -50,6 +50,11 @@ class BotUnderTest:
     async def text(self, chat_id: int, text: str, **kwargs: Any) -> None:
         await self.send(self.api.push_text(chat_id, text, **kwargs))
 
+    async def reply_to(self, chat_id: int, text: str, **kwargs: Any) -> str:
+        """Send ``text`` and return the text of the bot's last message in that chat."""
+        await self.text(chat_id, text, **kwargs)
+        return self.api.last_message(chat_id).text
+
     async def press(self, chat_id: int, data: str, message_id: int = 1, **kwargs: Any) -> None:
         await self.send(self.api.push_callback(chat_id, data, message_id, **kwargs))
 
