@@ -7,7 +7,7 @@
     python bot.py ingest projects|documents|faq|events PATH
     python bot.py ask "QUESTION" [--json] [--k N]     (no QUESTION: one per line from stdin)
     python bot.py eval FILE.jsonl [--json]
-    python bot.py reindex | status | load-sample
+    python bot.py reindex | status | load-sample | migrate
 
 All commands honour IKZ_DATA_DIR and --data-dir.
 """
@@ -22,7 +22,7 @@ import sys
 from pathlib import Path
 
 from knowledge.kinds import INGEST_KINDS
-from knowledge.settings import SAMPLE_DIR, Settings
+from knowledge.settings import Settings
 
 log = logging.getLogger("ikz")
 
@@ -34,7 +34,8 @@ def configure_logging(verbose: bool = False) -> None:
         stream=sys.stderr,
     )
     # httpx logs request URLs, which contain the bot token: keep it quiet.
-    for noisy in ("httpx", "httpcore", "telegram.ext.ExtBot", "apscheduler.executors.default", "faiss", "bm25s"):
+    for noisy in ("httpx", "httpcore", "telegram.ext.ExtBot", "apscheduler.executors.default", "faiss", "bm25s",
+                  "alembic"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
     from bot.log_redaction import install
 
@@ -91,19 +92,12 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     return 1 if report.problems and loaded == 0 else 0
 
 
-def load_sample(kb, *, progress=None) -> list:
-    """Ingest the bundled illustrative sample knowledge base (unchanged items are skipped)."""
-    reports = []
-    for kind, name in (("projects", "projects.jsonl"), ("documents", "documents"), ("faq", "faq.jsonl"),
-                       ("events", "events.jsonl")):
-        reports.append(kb.ingest(kind, SAMPLE_DIR / name, source="sample", progress=progress))
-    return reports
-
-
 def cmd_load_sample(args: argparse.Namespace) -> int:
+    from knowledge.sample_base import load_base
+
     kb = open_kb(make_settings(args))
     try:
-        for report in load_sample(kb, progress=progress_printer()):
+        for report in load_base(kb, progress=progress_printer()):
             for problem in report.problems:
                 print(f"skipped {problem}", file=sys.stderr)
             print(f"Ingested {report.summary()}")
@@ -201,10 +195,12 @@ def cmd_status(args: argparse.Namespace) -> int:
 
 def cmd_start(args: argparse.Namespace) -> int:
     """Quick start: make sure the sample knowledge base is loaded, then run Telegram or the console."""
+    from knowledge.sample_base import load_base
+
     settings = make_settings(args)
     kb = open_kb(settings)
     print("Lade Beispiel-Wissensbasis (nur Änderungen werden neu eingebettet) …", file=sys.stderr)
-    for report in load_sample(kb, progress=progress_printer()):
+    for report in load_base(kb, progress=progress_printer()):
         print(f"  {report.summary()}", file=sys.stderr)
     kb.close()
     if settings.telegram_bot_token is not None and settings.telegram_bot_token.get_secret_value():
@@ -223,7 +219,7 @@ def cmd_run(args: argparse.Namespace) -> int:
 
     settings = make_settings(args)
     if settings.telegram_bot_token is None or not settings.telegram_bot_token.get_secret_value():
-        print("error: TELEGRAM_BOT_TOKEN is not set (see README: 'Create a bot with BotFather')", file=sys.stderr)
+        print("error: TELEGRAM_BOT_TOKEN is not set (see docs/OPERATIONS.md: 'Create a bot with BotFather')", file=sys.stderr)
         return 2
     return run_polling(settings)
 
@@ -232,6 +228,31 @@ def cmd_job(args: argparse.Namespace) -> int:
     from bot.job_cli import run_job
 
     return run_job(make_settings(args), args.name)
+
+
+def cmd_migrate(args: argparse.Namespace) -> int:
+    """Bring the database to the current schema (also done at every start); ``--new MESSAGE``
+    then drafts the next migration from the difference between the models and the database."""
+    from knowledge.db import current_revision, draft_migration, head_revision, make_engine, migrate
+
+    settings = make_settings(args)
+    settings.ensure_dirs()
+    engine = make_engine(settings.resolved_database_url)
+    try:
+        before = current_revision(engine)
+        migrate(engine)
+        after = current_revision(engine)
+        if args.new:
+            # every module with tables, so the draft sees the whole schema
+            import jobs.ledger, knowledge.models, knowledge.query_log, knowledge.source_state  # noqa: E401, F401
+            import knowledge.subscriptions  # noqa: F401
+            from sqlmodel import SQLModel
+
+            print(f"drafted {draft_migration(engine, SQLModel.metadata, args.new)} (review it before committing)")
+    finally:
+        engine.dispose()
+    print(f"database schema: {before or 'empty'} -> {after} (head {head_revision()})")
+    return 0
 
 
 def cmd_sources(args: argparse.Namespace) -> int:
@@ -279,6 +300,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_eval)
 
     sub.add_parser("reindex", help="rebuild the search index").set_defaults(func=cmd_reindex)
+    p = sub.add_parser("migrate", help="upgrade the database schema (Alembic)")
+    p.add_argument("--new", metavar="MESSAGE", help="then draft the next migration from the models")
+    p.set_defaults(func=cmd_migrate)
     sub.add_parser("status", help="counts and index metadata as JSON").set_defaults(func=cmd_status)
     sub.add_parser("load-sample", help="ingest the bundled sample knowledge base").set_defaults(func=cmd_load_sample)
     sub.add_parser("start", help="quick start: sample data, then Telegram or console").set_defaults(func=cmd_start)

@@ -17,10 +17,11 @@ from pathlib import Path
 
 from bench.report import percentile, update_section
 from bench.sample_kb import open_sample_kb
+from knowledge.sample_base import SAMPLE_FILES, load_base
 from knowledge.service import KnowledgeBase
 from knowledge.settings import SAMPLE_DIR, Settings
+from tests.conftest import FIXTURES, TINY_FILES
 
-FIXTURES = Path(__file__).resolve().parent.parent / "tests" / "fixtures"
 TOKEN = "123456789:AAFakeTokenIKZAssistentBench-0000000"
 QUESTIONS = [
     "Welche Kommunen haben ein gemeinsames Standesamt?",
@@ -37,16 +38,13 @@ QUESTIONS = [
 
 
 def _open_kb(kind: str) -> tuple[KnowledgeBase, str]:
-    sample_complete = all((SAMPLE_DIR / name).exists() for name in ("projects.jsonl", "documents", "faq.jsonl", "events.jsonl"))
+    sample_complete = all((SAMPLE_DIR / name).exists() for name in SAMPLE_FILES.values())
     if kind == "sample" and sample_complete:
         kb, _ = open_sample_kb()
         return kb, "sample knowledge base"
     data_dir = Path(tempfile.mkdtemp(prefix="ikz-bench-bot-"))
     kb = KnowledgeBase(Settings(_env_file=None, data_dir=data_dir))
-    kb.ingest("projects", FIXTURES / "tiny_projects.jsonl", source="bench")
-    kb.ingest("documents", FIXTURES / "docs", source="bench")
-    kb.ingest("faq", FIXTURES / "tiny_faq.jsonl", source="bench")
-    kb.ingest("events", FIXTURES / "tiny_events.jsonl", source="bench")
+    load_base(kb, FIXTURES, files=TINY_FILES, source="bench")
     return kb, "tiny test knowledge base"
 
 

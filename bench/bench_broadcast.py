@@ -15,37 +15,16 @@ import shutil
 import tempfile
 import time
 from collections import Counter
-from datetime import UTC, datetime
 from pathlib import Path
 
-import sqlalchemy as sa
-from sqlmodel import Session
-
 from bench.report import update_section
-from knowledge.db import create_db_and_tables, make_engine
+from jobs.ledger import delivery_counts
+from knowledge.db import make_engine
 from knowledge.ingest.records import EventRecord
 from knowledge.settings import Settings
-from knowledge.store import upsert_events
-from knowledge.subscriptions import Subscriber, delivery_counts
+from tests.bot_harness import seed_subscribers
 
 SERVER_LIMIT = 30
-
-
-def _prepare(data_dir: Path, subscribers: int) -> str:
-    url = f"sqlite:///{(data_dir / 'ikz.sqlite3').resolve()}"
-    engine = make_engine(url)
-    create_db_and_tables(engine)
-    now = datetime.now(UTC)
-    with Session(engine) as session:
-        upsert_events(session, [EventRecord(id="BENCH1", title="Jahreskonferenz IKZ", start="2030-06-04T09:30:00+02:00",
-                                            location="Gelsenkirchen", topic="Konferenz")], source="bench")
-        session.execute(sa.insert(Subscriber), [
-            {"chat_id": 1_000_000 + i, "language": "de", "active": True, "all_topics": True, "digest": False,
-             "created_at": now, "updated_at": now} for i in range(subscribers)
-        ])
-        session.commit()
-    engine.dispose()
-    return url
 
 
 async def _run(settings: Settings, api) -> dict:  # noqa: ANN001 - FakeBotApiThread
@@ -69,7 +48,9 @@ def main(argv: list[str] | None = None) -> dict:
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     data_dir = Path(tempfile.mkdtemp(prefix="bench-broadcast-"))
     try:
-        url = _prepare(data_dir, args.subscribers)
+        url = seed_subscribers(data_dir, EventRecord(id="BENCH1", title="Jahreskonferenz IKZ",
+                                                     start="2030-06-04T09:30:00+02:00", location="Gelsenkirchen",
+                                                     topic="Konferenz"), count=args.subscribers, first_chat_id=1_000_000)
         with FakeBotApiThread(token=DEFAULT_TOKEN, record_get_updates=False, rate_limit_per_s=SERVER_LIMIT) as api:
             settings = Settings(_env_file=None, data_dir=data_dir, telegram_bot_token=DEFAULT_TOKEN,
                                 telegram_api_url=api.base_url, broadcast_rate_per_s=args.rate,

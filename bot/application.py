@@ -9,29 +9,18 @@ from __future__ import annotations
 
 import functools
 import logging
-from collections.abc import Callable
-from datetime import datetime
 
 from telegram import BotCommand, BotCommandScopeDefault
 from telegram.constants import ParseMode
-from telegram.ext import (
-    AIORateLimiter,
-    Application,
-    ApplicationBuilder,
-    CallbackQueryHandler,
-    CommandHandler,
-    ContextTypes,
-    Defaults,
-    InlineQueryHandler,
-    MessageHandler,
-    filters,
-)
+from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes, Defaults
+from telegram.ext import CallbackQueryHandler, CommandHandler, InlineQueryHandler, MessageHandler, filters
 
 from bot import callback_data, commands, scheduling_events, scheduling_maintenance
 from bot.context import IKZContext
 from bot.errors import error_handler
 from bot.handlers import admin, chat, subscriptions
-from bot.services import Services, utc_now
+from bot.services import Services
+from knowledge.clock import Clock, utc_now
 from knowledge.service import KnowledgeBase
 from knowledge.settings import Settings
 
@@ -124,7 +113,7 @@ def build_application(
     settings: Settings,
     *,
     kb: KnowledgeBase | None = None,
-    clock: Callable[[], datetime] = utc_now,
+    clock: Clock = utc_now,
     rate_limiter: bool = True,
     schedule_jobs: bool = True,
 ) -> Application:

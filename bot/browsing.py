@@ -56,7 +56,7 @@ class Browsing:
         reply.add(text_span("more_results_title", lang, question=answer.question, first=start + 1,
                             last=start + len(hits), total=len(answer.hits)))
         for rank, hit in enumerate(hits, start=start + 1):
-            self.cards.hit_line(reply, rank, hit)
+            self.cards.hit_line(reply, rank, hit, lang)
         nav = []
         if page > 1:
             nav.append(Button(t("button_previous", lang), callback_data.build("M", qid, page - 1)))
@@ -227,7 +227,7 @@ class Browsing:
         for event in events:
             reply.blank()
             self.cards.event_lines(reply, event, lang)
-        reply.blank().add(Span(t("time_zone_note", lang), "i"))
+        reply.blank().add(Span(t("time_zone_note", lang, timezone=self.settings.timezone), "i"))
         return reply
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 from embeddings.vector_index import IndexMissing
@@ -15,6 +14,7 @@ from knowledge.settings import Settings
 
 from bot import callback_data
 from bot.callback_data import item_ref
+from bot.event_time import format_when
 from bot.formatting import highlighted, short_label
 from bot.replies import Button, Reply, Span, label_span, text_span
 from bot.texts import t
@@ -45,7 +45,7 @@ class Cards:
         if further:
             reply.blank().add(text_span("further_hits", lang))
             for rank, hit in enumerate(further, start=2):
-                self.hit_line(reply, rank, hit)
+                self.hit_line(reply, rank, hit, lang)
         actions = []
         if len(answer.hits) > 1 + CARD_FURTHER_HITS:
             actions.append(Button(t("button_more", lang), callback_data.build("m", qid, 1)))
@@ -58,7 +58,7 @@ class Cards:
         """Unsure, but with candidates: the top items to choose from, and whom to ask."""
         reply.add(text_span("maybe", lang))
         for rank, hit in enumerate(answer.hits[:MAYBE_HITS], start=1):
-            self.hit_line(reply, rank, hit)
+            self.hit_line(reply, rank, hit, lang)
             if hit.snippet and rank == 1:
                 reply.add(Span("   "), Span(hit.snippet, "i"))
         reply.row(Button(t("button_helpful", lang), callback_data.build("f", qid, 1)),
@@ -77,17 +77,17 @@ class Cards:
             reply.add(text_span("place_none_elsewhere", lang, places=places, topic=topic))
         reply.blank()
 
-    def hit_line(self, reply: Reply, rank: int, hit: SearchHit) -> None:
+    def hit_line(self, reply: Reply, rank: int, hit: SearchHit, lang: str) -> None:
         """``rank. icon title – context`` plus a button opening the hit."""
-        reply.add(f"{rank}. {kind_icon(hit.kind)} ", Span(hit.title, "b"), self.hit_context(hit))
+        reply.add(f"{rank}. {kind_icon(hit.kind)} ", Span(hit.title, "b"), self.hit_context(hit, lang))
         reply.row(Button(short_label(f"{rank}. {hit.title}"), callback_data.build("o", item_ref(hit.kind, hit.id))))
 
-    def hit_context(self, hit: SearchHit) -> str:
+    def hit_context(self, hit: SearchHit, lang: str) -> str:
         item = hit.item
         if item.kind == "project" and (item.kreis or item.municipalities):
             return f" – {item.kreis or ', '.join(item.municipalities[:3])}"
         if item.kind == "event" and item.start:
-            return f" – {self.when(item.start)}"
+            return f" – {format_when(item.start, None, lang, self.tz)}"
         return ""
 
     def abstain(self, reply: Reply, answer: Answer, lang: str) -> None:
@@ -161,23 +161,12 @@ class Cards:
         reply.add(f"{kind_icon('event')} ", Span(event.title, "b"))
         if event.cancelled:
             reply.add(Span(t("label_cancelled", lang), "b"))
-        when = self.when(event.start)
-        if event.end:
-            end = event.end.astimezone(self.tz)
-            if end.date() == event.start.astimezone(self.tz).date():
-                when = when.removesuffix(" Uhr") + f"–{end:%H:%M} Uhr"
-            else:
-                when += f" – {self.when(event.end)}"
-        reply.add(label_span("label_when", lang), when)
+        reply.add(label_span("label_when", lang), format_when(event.start, event.end, lang, self.tz))
         if event.location:
             reply.add(label_span("label_where", lang), event.location)
         link = event.registration_url or event.online_url
         if link:
             reply.add("🔗 ", Span(t("label_registration", lang), "link", link))
-
-    def when(self, moment: datetime) -> str:
-        local = (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).astimezone(self.tz)
-        return f"{local:%d.%m.%Y, %H:%M} Uhr"
 
     def item_info(self, kind: str, item_id: str) -> ItemInfo | None:
         """What the search index knows about an item (projects also without an index)."""

@@ -8,15 +8,13 @@ from __future__ import annotations
 import logging
 import os
 import sys
-from collections.abc import Callable
-from datetime import datetime
 from typing import TextIO
 
 from bot.conversation import Conversation, Turn
 from bot.formatting import render_plain
 from bot.replies import Button, Reply
-from bot.services import utc_now
 from bot.texts import language_of, t
+from knowledge.clock import Clock, utc_now
 from knowledge.service import KnowledgeBase
 from knowledge.settings import Settings
 
@@ -81,7 +79,7 @@ def run_console(
     input_stream: TextIO | None = None,
     output: TextIO | None = None,
     kb: KnowledgeBase | None = None,
-    clock: Callable[[], datetime] = utc_now,
+    clock: Clock = utc_now,
     lang: str | None = None,
 ) -> int:
     """Chat on stdin/stdout (or the given streams) until EOF or 'exit'."""

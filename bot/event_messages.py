@@ -1,52 +1,30 @@
-"""Renders the jobs' notices as Telegram HTML (and .ics attachments), times in Europe/Berlin."""
+"""Renders the jobs' notices as Telegram HTML (and .ics attachments), times in the notice's time zone."""
 
 from __future__ import annotations
 
 import html
-from datetime import datetime
 from zoneinfo import ZoneInfo
 
+from bot.event_time import format_when
 from bot.texts import t
 from jobs.calendar_file import ics_filename
-from jobs.notices import EventInfo, Notice
+from jobs.notices import Notice
 from jobs.sender import OutgoingMessage
+from knowledge.models import Event
 
-BERLIN = ZoneInfo("Europe/Berlin")
 MAX_CAPTION = 1024
 MAX_MESSAGE = 4096
-_WEEKDAYS = {
-    "de": ["Mo", "Di", "Mi", "Do", "Fr", "Sa", "So"],
-    "en": ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"],
-}
-
-
-def format_when(start: datetime, end: datetime | None, lang: str, tz: ZoneInfo = BERLIN) -> str:
-    """'Mo, 10.03.2030, 10:00–11:30 Uhr' (local time of ``tz``, correct across DST changes)."""
-    local = start.astimezone(tz)
-    day = _WEEKDAYS.get(lang, _WEEKDAYS["de"])[local.weekday()]
-    date = local.strftime("%d.%m.%Y") if lang != "en" else local.strftime("%d %b %Y")
-    text = f"{day}, {date}, {local:%H:%M}"
-    if end is not None:
-        local_end = end.astimezone(tz)
-        if local_end.date() == local.date():
-            text += f"–{local_end:%H:%M}"
-        else:
-            end_date = local_end.strftime("%d.%m.%Y") if lang != "en" else local_end.strftime("%d %b %Y")
-            text += f" – {end_date}, {local_end:%H:%M}"
-    return text + t("ev_time_suffix", lang)
-
-
-def event_lines(event: EventInfo, lang: str, *, description: bool = True) -> list[str]:
+def event_lines(event: Event, lang: str, tz: ZoneInfo, *, description: bool = True) -> list[str]:
     esc = html.escape
-    lines = [f"<b>{esc(event.title)}</b>", t("ev_when", lang, when=esc(format_when(event.start, event.end, lang)))]
+    lines = [f"<b>{esc(event.title)}</b>", t("ev_when", lang, when=esc(format_when(event.start, event.end, lang, tz)))]
     if event.location:
         lines.append(t("ev_where", lang, where=esc(event.location)))
-    if event.online_url and not (event.cancelled or event.removed):
+    if event.online_url and not event.cancelled:
         lines.append(t("ev_online", lang, url=esc(event.online_url, quote=True)))
     if description and event.description:
         text = event.description if len(event.description) <= 400 else event.description[:397] + "…"
         lines.append(esc(text))
-    if event.registration_url and not (event.cancelled or event.removed):
+    if event.registration_url and not event.cancelled:
         lines.append(t("ev_registration", lang, url=esc(event.registration_url, quote=True)))
     return lines
 
@@ -60,13 +38,13 @@ def _heading(notice: Notice) -> str:
     if notice.kind == "change":
         return t("ev_change", lang)
     if notice.kind == "cancel":
-        return t("ev_removed", lang) if notice.event and notice.event.removed else t("ev_cancel", lang)
+        return t("ev_removed", lang) if notice.event_removed else t("ev_cancel", lang)
     return ""
 
 
 def render_notice(notice: Notice) -> OutgoingMessage:
     """The message for a notice: text (announce, cancel, digest, broadcast) or .ics with caption."""
-    lang = notice.language
+    lang, tz = notice.language, ZoneInfo(notice.timezone)
     if notice.kind == "broadcast":
         text = f"{t('ev_broadcast_title', lang)}\n\n{html.escape(notice.text or '')}"
         return OutgoingMessage(text[:MAX_MESSAGE])
@@ -82,7 +60,7 @@ def render_notice(notice: Notice) -> OutgoingMessage:
     assert notice.event is not None
     event = notice.event
     with_file = notice.calendar is not None and notice.kind in ("remind", "change")
-    lines = [_heading(notice), *event_lines(event, lang, description=notice.kind == "announce")]
+    lines = [_heading(notice), *event_lines(event, lang, tz, description=notice.kind == "announce")]
     if with_file:
         lines.append(t("ev_calendar_hint", lang))
     lines.append(t("ev_footer", lang))
@@ -90,6 +68,6 @@ def render_notice(notice: Notice) -> OutgoingMessage:
     if with_file:
         if len(text) > MAX_CAPTION:
             text = "\n".join([_heading(notice), f"<b>{html.escape(event.title[:300])}</b>",
-                              t("ev_when", lang, when=html.escape(format_when(event.start, event.end, lang)))])
+                              t("ev_when", lang, when=html.escape(format_when(event.start, event.end, lang, tz)))])
         return OutgoingMessage(text, (ics_filename(event), notice.calendar))
     return OutgoingMessage(text[:MAX_MESSAGE])

@@ -10,19 +10,13 @@ from __future__ import annotations
 import asyncio
 import logging
 import sys
-from collections.abc import Callable
-from datetime import UTC, datetime
-
+from knowledge.clock import Clock, utc_now
 from knowledge.settings import Settings
 
 log = logging.getLogger(__name__)
 
 
-def _utc_now() -> datetime:
-    return datetime.now(UTC)
-
-
-async def run_event_job(settings: Settings, name: str, *, clock: Callable[[], datetime] = _utc_now):
+async def run_event_job(settings: Settings, name: str, *, clock: Clock = utc_now):
     """Run an event job with its own Bot connection; returns the `JobResult`."""
     from telegram import Bot
     from telegram.request import HTTPXRequest

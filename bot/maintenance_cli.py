@@ -7,7 +7,7 @@ plain text); ``python bot.py job refresh|retention`` runs the maintenance jobs o
 from __future__ import annotations
 
 import sys
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -15,15 +15,12 @@ from bot.formatting import html_to_plain
 from bot.maintenance_reports import chart_labels, duration, stats_html
 from jobs.refresh import RefreshRunner, UnknownSource
 from jobs.retention import enforce_query_log_retention
+from knowledge.clock import utc_now
 from knowledge.settings import Settings
 from knowledge.source_state import all_states
 from knowledge.sources.config import SourcesFileError, load_sources
 
 MAINTENANCE_JOBS = ("refresh", "retention")
-
-
-def _now() -> datetime:
-    return datetime.now(UTC)
 
 
 def _open_kb(settings: Settings):  # noqa: ANN202 - KnowledgeBase (imported lazily: heavy)
@@ -44,7 +41,7 @@ def cmd_sources(settings: Settings) -> int:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     if not sources:
-        print("No sources configured (set IKZ_SOURCES_FILE to a sources.toml, see docs/README-maintainers.md).")
+        print("No sources configured (set IKZ_SOURCES_FILE to a sources.toml, see docs/MAINTAINERS.md).")
         return 0
     kb = _open_kb(settings)
     try:
@@ -104,14 +101,15 @@ def cmd_refresh(settings: Settings, source_name: str | None) -> int:
 
 def cmd_stats(settings: Settings, days: int, png_path: str | None) -> int:
     """Print the usage statistics of the last ``days`` days; optionally write the chart as PNG."""
-    from knowledge.statistics import render_chart, usage_stats
+    from bot.statistics_chart import render_chart
+    from knowledge.statistics import usage_stats
 
     if days < 1:
         print("error: --days must be at least 1", file=sys.stderr)
         return 2
     kb = _open_kb(settings)
     try:
-        stats = usage_stats(kb.engine, days=days, now=_now(), timezone=settings.timezone)
+        stats = usage_stats(kb.engine, days=days, now=utc_now(), timezone=settings.timezone)
     finally:
         kb.close()
     print(html_to_plain(stats_html(stats, "de")))
@@ -130,7 +128,7 @@ def run_maintenance_job(settings: Settings, name: str) -> int:
         kb = _open_kb(settings)
         try:
             deleted = enforce_query_log_retention(kb.engine, retention_days=settings.query_log_retention_days,
-                                                  now=_now())
+                                                  now=utc_now())
         finally:
             kb.close()
         print(f"Query log retention ({settings.query_log_retention_days} days): {deleted} question(s) deleted")

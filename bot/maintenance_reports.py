@@ -12,7 +12,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from jobs.refresh import SourceRunResult
-from knowledge.models import QueryLog
+from knowledge.query_log import QueryLog
 from knowledge.source_state import STATUS_ERROR, STATUS_NOT_MODIFIED
 from knowledge.statistics import UsageStats
 from knowledge.system_status import SystemStatus

@@ -150,10 +150,3 @@ class LexicalIndex:
     def pick(self, scores: np.ndarray, ids: Sequence[int]) -> dict[int, float]:
         """The scores (from :meth:`all_scores`) of chosen ids."""
         return {int(i): float(scores[self._position[int(i)]]) for i in ids if int(i) in self._position}
-
-    def search(self, query: str, k: int) -> list[tuple[int, float]]:
-        """The ``k`` best ids with positive BM25 scores, best first."""
-        return self.top(self.all_scores(query), k)
-
-    def scores_for(self, query: str, ids: Sequence[int]) -> dict[int, float]:
-        return self.pick(self.all_scores(query), ids)

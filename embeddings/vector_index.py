@@ -100,7 +100,7 @@ class VectorIndex:
     @staticmethod
     def read_meta(path: Path) -> dict:
         if not path.exists():
-            raise IndexMissing(f"No search index at {path}. Run 'python bot.py reindex'.")
+            raise IndexMissing(f"No search index at {path}; build it first.")
         with np.load(path) as data:
             return json.loads(bytes(data["meta"]).decode())
 
@@ -108,14 +108,14 @@ class VectorIndex:
     def load(cls, path: Path, *, model_id: str, dim: int) -> "VectorIndex":
         """Load the index, refusing one that another model (or dimension) produced."""
         if not path.exists():
-            raise IndexMissing(f"No search index at {path}. Run 'python bot.py reindex'.")
+            raise IndexMissing(f"No search index at {path}; build it first.")
         with np.load(path) as data:
             meta = json.loads(bytes(data["meta"]).decode())
             if meta["model_id"] != model_id or int(meta["dim"]) != dim:
                 raise IndexModelMismatch(
                     f"The search index at {path} was built with model {meta['model_id']!r} (dim {meta['dim']}), "
                     f"but the configured model is {model_id!r} (dim {dim}). "
-                    "Re-index with 'python bot.py reindex' (or set IKZ_EMBEDDING_MODEL back)."
+                    "Rebuild the index for the configured model (or configure the index's model again)."
                 )
             index = faiss.deserialize_index(data["faiss"])
             ids = data["ids"].astype(np.int64)

@@ -7,17 +7,17 @@ from datetime import UTC, datetime
 
 import icalendar
 
-from jobs.notices import EventInfo
+from knowledge.models import Event
 
 PRODID = "-//IKZ-Assistent//Veranstaltungen//DE"
 
 
-def event_ics(event: EventInfo, *, now: datetime, sequence: int = 0) -> bytes:
+def event_ics(event: Event, *, now: datetime, sequence: int = 0) -> bytes:
     """A one-event calendar; cancelled events get STATUS:CANCELLED (same UID, higher SEQUENCE)."""
     calendar = icalendar.Calendar()
     calendar.add("prodid", PRODID)
     calendar.add("version", "2.0")
-    calendar.add("method", "CANCEL" if event.cancelled or event.removed else "PUBLISH")
+    calendar.add("method", "CANCEL" if event.cancelled else "PUBLISH")
     vevent = icalendar.Event()
     vevent.add("uid", f"{event.id}@ikz-assistent")
     vevent.add("summary", event.title)
@@ -28,7 +28,7 @@ def event_ics(event: EventInfo, *, now: datetime, sequence: int = 0) -> bytes:
     location = event.location or event.online_url
     if location:
         vevent.add("location", location)
-    description = event.description
+    description = event.description or ""
     if event.registration_url:
         description = f"{description}\n\n{event.registration_url}".strip()
     if description:
@@ -39,12 +39,12 @@ def event_ics(event: EventInfo, *, now: datetime, sequence: int = 0) -> bytes:
     if event.topic:
         vevent.add("categories", [event.topic])
     vevent.add("sequence", sequence)
-    vevent.add("status", "CANCELLED" if event.cancelled or event.removed else "CONFIRMED")
+    vevent.add("status", "CANCELLED" if event.cancelled else "CONFIRMED")
     calendar.add_component(vevent)
     return calendar.to_ical()
 
 
-def ics_filename(event: EventInfo) -> str:
+def ics_filename(event: Event) -> str:
     """A safe file name such as ``TE1-online-spotlight.ics``."""
     slug = re.sub(r"[^a-z0-9]+", "-", event.title.lower().translate(str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss"})))
     slug = slug.strip("-")[:40].strip("-")

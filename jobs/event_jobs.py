@@ -7,17 +7,18 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.engine import Engine
 
-from knowledge.settings import Settings
-from jobs.delivery import Clock, DeliveryReport, Sleep, TokenBucket, deliver_pending
+from jobs.delivery import DeliveryReport, deliver_pending
 from jobs.notices import Renderer
 from jobs.planning import plan_announcements, plan_changes, plan_digest, plan_reminders
 from jobs.sender import Sender
+from knowledge.clock import Clock
+from knowledge.settings import Settings
 
 log = logging.getLogger(__name__)
 
@@ -54,26 +55,17 @@ def _plan(name: str, engine: Engine, settings: Settings, clock: Clock) -> dict[s
 EVENT_JOBS = ("announce", "remind", "digest", "deliver")
 
 
-async def run_named_job(
-    name: str,
-    engine: Engine,
-    sender: Sender,
-    render: Renderer,
-    *,
-    settings: Settings,
-    clock: Clock,
-    sleep: Sleep = asyncio.sleep,
-    bucket: TokenBucket | None = None,
-    lock: asyncio.Lock | None = None,
-) -> JobResult:
-    """Plan the job's notices and deliver everything pending (also other jobs' leftovers)."""
+async def run_named_job(name: str, engine: Engine, sender: Sender, render: Renderer, *, settings: Settings,
+                        clock: Clock, lock: asyncio.Lock | None = None, **delivery: Any) -> JobResult:
+    """Plan the job's notices and deliver everything pending (also other jobs' leftovers);
+    ``delivery``: further options of `deliver_pending` (``sleep``, ``bucket`` …)."""
     if name not in EVENT_JOBS:
         raise KeyError(f"unknown job {name!r}; known: {', '.join(EVENT_JOBS)}")
     result = JobResult(name)
     result.planned = await asyncio.to_thread(_plan, name, engine, settings, clock)
 
     async def deliver() -> DeliveryReport:
-        return await deliver_pending(engine, sender, render, settings=settings, clock=clock, sleep=sleep, bucket=bucket)
+        return await deliver_pending(engine, sender, render, settings=settings, clock=clock, **delivery)
 
     if lock is not None:
         async with lock:
@@ -83,5 +75,3 @@ async def run_named_job(
     log.info("%s", result.summary())
     return result
 
-
-JobRunner = Callable[..., Awaitable[JobResult]]

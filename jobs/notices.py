@@ -7,51 +7,26 @@ layer provides and send what comes back.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
 from typing import Protocol
 
+from jobs.ledger import NoticeKind
 from jobs.sender import OutgoingMessage
-from knowledge.store import schedule_hash
-
-
-@dataclass(frozen=True)
-class EventInfo:
-    id: str
-    title: str
-    start: datetime
-    end: datetime | None = None
-    location: str | None = None
-    online_url: str | None = None
-    topic: str = ""
-    description: str = ""
-    registration_url: str | None = None
-    cancelled: bool = False
-    removed: bool = False  # disappeared from its source
-
-    @property
-    def schedule_hash(self) -> str:
-        return schedule_hash(self.start, self.end, self.location, self.online_url)
-
-
-@dataclass(frozen=True)
-class ProjectInfo:
-    id: str
-    title: str
-    topic: str
-    url: str | None = None
+from knowledge.models import Event, Project
 
 
 @dataclass(frozen=True)
 class Notice:
-    """One message for one chat. ``kind``: announce, remind, change, cancel, digest, broadcast."""
+    """One message for one chat."""
 
-    kind: str
+    kind: NoticeKind
     chat_id: int
     language: str
-    event: EventInfo | None = None
+    timezone: str  # settings.timezone: times are shown there
+    event: Event | None = None  # a removed event: rebuilt from its snapshot, marked cancelled
+    event_removed: bool = False  # cancel notices: the event disappeared from its source
     days: int | None = None  # reminders: days before the event
     text: str | None = None  # broadcasts: the maintainers' text (plain text, to be escaped)
-    projects: list[ProjectInfo] = field(default_factory=list)  # digests
+    projects: list[Project] = field(default_factory=list)  # digests
     calendar: bytes | None = None  # .ics for reminders and change notices
 
 

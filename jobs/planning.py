@@ -11,25 +11,31 @@ from collections.abc import Iterable
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
+import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
 from embeddings.lexical import fold
-from knowledge.models import Event, Project
-from knowledge.subscriptions import (
+from jobs.ledger import (
     ANNOUNCE,
+    BROADCAST,
     CANCEL,
     COMMUNICATED,
     PENDING,
+    Broadcast,
     Delivery,
+    DeliveryKind,
     EventSnapshot,
-    active_subscribers,
+    NoticeKind,
     change_kind,
     digest_kind,
     insert_deliveries,
     remind_kind,
 )
-from jobs.notices import EventInfo, schedule_hash
+from knowledge.clock import utc_now
+from knowledge.models import Event, Project
+from knowledge.store import schedule_hash
+from knowledge.subscriptions import Subscriber, active_subscribers
 
 log = logging.getLogger(__name__)
 
@@ -46,18 +52,13 @@ def wants(topics: set[str], topic: str) -> bool:
     return topic_key(topic) in {topic_key(t) for t in topics}
 
 
-def event_info(event: Event) -> EventInfo:
-    return EventInfo(
-        id=event.id, title=event.title, start=event.start, end=event.end, location=event.location,
-        online_url=event.online_url, topic=event.topic or "", description=event.description or "",
-        registration_url=event.registration_url, cancelled=bool(event.cancelled),
-    )
-
-
-def snapshot_info(snapshot: EventSnapshot) -> EventInfo:
-    return EventInfo(
+def removed_event(snapshot: EventSnapshot) -> Event:
+    """An event that disappeared from its source, rebuilt (not stored) from what subscribers were
+    told about it, and marked cancelled."""
+    return Event(
         id=snapshot.event_id, title=snapshot.title, start=snapshot.start, end=snapshot.end,
-        location=snapshot.location, online_url=snapshot.online_url, topic=snapshot.topic, removed=True,
+        location=snapshot.location, online_url=snapshot.online_url, topic=snapshot.topic, cancelled=True,
+        schedule_hash=schedule_hash(snapshot.start, snapshot.end, snapshot.location, snapshot.online_url),
     )
 
 
@@ -100,7 +101,8 @@ def _communicated_by_chat(session: Session, event_ids: list[str]) -> dict[str, d
             select(Delivery)
             .where(col(Delivery.ref).in_(part))
             .where(
-                (Delivery.kind == ANNOUNCE) | (Delivery.kind == CANCEL) | col(Delivery.kind).startswith("change:")
+                (Delivery.kind == str(ANNOUNCE)) | (Delivery.kind == str(CANCEL))
+                | col(Delivery.kind).startswith(f"{NoticeKind.CHANGE}:")
             )
             .order_by(Delivery.id)
         ).all()
@@ -132,7 +134,7 @@ def plan_changes(engine: Engine, *, now: datetime) -> int:
         cancelled = event is None or bool(event.cancelled)
         current = schedule_hash(event.start, event.end, event.location, event.online_url) if event else None
         for chat_id, deliveries in by_chat.items():
-            if chat_id not in active or any(d.kind == CANCEL for d in deliveries):
+            if chat_id not in active or any(DeliveryKind.parse(d.kind) == CANCEL for d in deliveries):
                 continue
             told = [d for d in deliveries if d.status in COMMUNICATED]
             if not told:
@@ -184,7 +186,7 @@ def plan_reminders(engine: Engine, *, now: datetime, days: Iterable[int], tz: Zo
         for chat_id, deliveries in ledger.get(event_id, {}).items():
             if chat_id not in active:
                 continue
-            announce = next((x for x in deliveries if x.kind == ANNOUNCE), None)
+            announce = next((x for x in deliveries if DeliveryKind.parse(x.kind) == ANNOUNCE), None)
             if announce is None or announce.status not in COMMUNICATED:
                 continue
             if announce.updated_at >= window_start:
@@ -221,3 +223,25 @@ def plan_digest(engine: Engine, *, now: datetime, tz: ZoneInfo) -> int:
         if any(wants(topics, p.topic or "") for p in projects)
     ]
     return insert_deliveries(engine, rows, now=now)
+
+
+# --- broadcasts ------------------------------------------------------------------------------------
+def create_broadcast(engine: Engine, text: str, created_by: int | None, *, now: datetime | None = None) -> int:
+    """Store a maintainers' broadcast and plan one delivery per active subscriber; returns its id.
+
+    Deliver it with `deliver_pending` (the bot does that right away and on its schedule).
+    """
+    now = now or utc_now()
+    if not text.strip():
+        raise ValueError("empty broadcast text")
+    with Session(engine, expire_on_commit=False) as session:
+        broadcast = Broadcast(text=text, created_by=created_by, created_at=now)
+        session.add(broadcast)
+        session.commit()
+        chats = list(session.exec(select(Subscriber.chat_id).where(Subscriber.active == True)).all())  # noqa: E712
+    rows = [{"kind": BROADCAST, "ref": str(broadcast.id), "chat_id": chat_id} for chat_id in chats]
+    inserted = insert_deliveries(engine, rows, now=now)
+    with Session(engine) as session:
+        session.exec(sa.update(Broadcast).where(Broadcast.id == broadcast.id).values(recipients=inserted))
+        session.commit()
+    return int(broadcast.id)

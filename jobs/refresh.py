@@ -13,13 +13,14 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import httpx
 
+from knowledge.clock import Clock, utc_now
 from knowledge.ingest.records import Problem
-from knowledge.service import KnowledgeBase
+from knowledge.service import KnowledgeBase, Progress
 from knowledge.source_state import STATUS_ERROR, STATUS_NOT_MODIFIED, STATUS_OK, get_state, save_state
 from knowledge.sources.conditional_http import SourceFetchError, make_client
 from knowledge.sources.config import find_source, load_sources
@@ -28,12 +29,6 @@ from knowledge.store import UpsertCounts
 
 log = logging.getLogger(__name__)
 
-Progress = Callable[[str, int, int], None]
-Clock = Callable[[], datetime]
-
-
-def _utc_now() -> datetime:
-    return datetime.now(UTC)
 
 
 @dataclass
@@ -73,7 +68,7 @@ def refresh_source(
     kb: KnowledgeBase,
     source: object,
     *,
-    clock: Clock = _utc_now,
+    clock: Clock = utc_now,
     progress: Progress | None = None,
     client_factory: Callable[[float], httpx.Client] = make_client,
 ) -> SourceRunResult:
@@ -126,17 +121,11 @@ def refresh_source(
     return result
 
 
-def refresh_sources(
-    kb: KnowledgeBase,
-    sources: list,
-    *,
-    clock: Clock = _utc_now,
-    progress: Progress | None = None,
-    client_factory: Callable[[float], httpx.Client] = make_client,
-) -> list[SourceRunResult]:
-    """Refresh several sources one after another; each one's failure stays its own."""
+def refresh_sources(kb: KnowledgeBase, sources: list, **options: Any) -> list[SourceRunResult]:
+    """Refresh several sources one after another (``options`` as for `refresh_source`); each one's
+    failure stays its own."""
     return [
-        refresh_source(kb, source, clock=clock, progress=progress, client_factory=client_factory)
+        refresh_source(kb, source, **options)
         for source in sources
         if getattr(source, "enabled", True)
     ]
@@ -157,7 +146,7 @@ class RefreshRunner:
     work with ``asyncio.to_thread(runner.run_reserved, ...)``, releasing in ``finally``.
     """
 
-    def __init__(self, kb: KnowledgeBase, sources_file: Path | None, *, clock: Clock = _utc_now,
+    def __init__(self, kb: KnowledgeBase, sources_file: Path | None, *, clock: Clock = utc_now,
                  client_factory: Callable[[float], httpx.Client] = make_client) -> None:
         self.kb = kb
         self.sources_file = sources_file

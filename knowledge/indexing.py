@@ -16,7 +16,7 @@ from knowledge.models import Chunk, Embedding
 
 log = logging.getLogger(__name__)
 
-Progress = Callable[[int, int], None]
+BatchProgress = Callable[[int, int], None]  # (done, total) of one stage
 
 
 def missing_texts(session: Session, model_id: str) -> list[tuple[str, str]]:
@@ -36,7 +36,7 @@ def missing_texts(session: Session, model_id: str) -> list[tuple[str, str]]:
 
 
 def embed_missing(
-    session: Session, encoder: Encoder, *, batch_size: int = 32, progress: Progress | None = None
+    session: Session, encoder: Encoder, *, batch_size: int = 32, progress: BatchProgress | None = None
 ) -> int:
     """Embed every chunk text without a cached vector; commits per batch. Returns how many were embedded."""
     todo = missing_texts(session, encoder.model_id)

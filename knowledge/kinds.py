@@ -21,7 +21,7 @@ from knowledge.ingest.events import load_events
 from knowledge.ingest.faq import load_faq
 from knowledge.ingest.projects import load_projects
 from knowledge.ingest.records import LoadResult
-from knowledge.item_chunks import document_chunks, event_chunks, faq_chunks, project_chunks
+from knowledge.item_chunks import ChunkOptions, document_chunks, event_chunks, faq_chunks, project_chunks
 from knowledge.models import Document, Event, Faq, Project
 
 
@@ -31,21 +31,14 @@ class ItemKind:
     plural: str
     model: type[SQLModel]
     load: Callable[[Path], LoadResult]
-    chunker: Callable[..., list[ChunkDraft]]
+    chunks: Callable[[Any, ChunkOptions], list[ChunkDraft]]  # (row, options) -> the row's passages
     letter: str
     icon: str
-    sized_chunks: bool = False  # the chunker takes size/overlap (long texts)
-
-    def chunks(self, row: Any, *, size: int, overlap: int) -> list[ChunkDraft]:
-        """The chunks of one row of this kind."""
-        if self.sized_chunks:
-            return self.chunker(row, size=size, overlap=overlap)
-        return self.chunker(row)
 
 
 ITEM_KINDS: tuple[ItemKind, ...] = (
     ItemKind("project", "projects", Project, load_projects, project_chunks, "p", "🤝"),
-    ItemKind("document", "documents", Document, load_documents, document_chunks, "d", "📄", sized_chunks=True),
+    ItemKind("document", "documents", Document, load_documents, document_chunks, "d", "📄"),
     ItemKind("faq", "faq", Faq, load_faq, faq_chunks, "f", "❓"),
     ItemKind("event", "events", Event, load_events, event_chunks, "e", "📅"),
 )

@@ -8,9 +8,7 @@ import sqlalchemy as sa
 from sqlalchemy.types import TypeDecorator
 from sqlmodel import Field, SQLModel
 
-
-def utcnow() -> datetime:
-    return datetime.now(UTC)
+from knowledge.clock import utc_now
 
 
 class UTCDateTime(TypeDecorator):
@@ -39,7 +37,17 @@ def aware_column(*, nullable: bool = False, index: bool = False) -> sa.Column:
     return sa.Column(UTCDateTime(), nullable=nullable, index=index)
 
 
-class Project(SQLModel, table=True):
+class ItemBase(SQLModel):
+    """The columns every item table (projects, documents, FAQ, events) has."""
+
+    source: str | None = Field(default=None, max_length=300, description="Provenance as given in the data.")
+    origin: str = Field(default="manual", index=True, max_length=200, description="Ingest source name.")
+    content_hash: str = Field(default="", max_length=64)
+    created_at: datetime = Field(default_factory=utc_now, sa_type=UTCDateTime, nullable=False)
+    modified_at: datetime = Field(default_factory=utc_now, sa_type=UTCDateTime, nullable=False)
+
+
+class Project(ItemBase, table=True):
     __tablename__ = "projects"
 
     id: str = Field(primary_key=True, max_length=120)
@@ -54,15 +62,10 @@ class Project(SQLModel, table=True):
     contact_email: str | None = Field(default=None, max_length=300)
     contact_phone: str | None = Field(default=None, max_length=100)
     url: str | None = Field(default=None, max_length=1000)
-    source: str | None = Field(default=None, max_length=300, description="Provenance as given in the data.")
-    origin: str = Field(default="manual", index=True, max_length=200, description="Ingest source name.")
     updated: date | None = None
-    content_hash: str = Field(default="", max_length=64)
-    created_at: datetime = Field(default_factory=utcnow, sa_column=aware_column())
-    modified_at: datetime = Field(default_factory=utcnow, sa_column=aware_column())
 
 
-class Document(SQLModel, table=True):
+class Document(ItemBase, table=True):
     __tablename__ = "documents"
 
     id: str = Field(primary_key=True, max_length=300)
@@ -72,28 +75,18 @@ class Document(SQLModel, table=True):
     file: str | None = Field(default=None, max_length=1000, description="Stored copy (data dir) for sending.")
     file_name: str | None = Field(default=None, max_length=300)
     text: str = Field(default="", sa_type=sa.Text, description="Plain text with '## ' section headings.")
-    source: str | None = Field(default=None, max_length=300, description="Provenance as given in the data.")
-    origin: str = Field(default="manual", index=True, max_length=200, description="Ingest source name.")
-    content_hash: str = Field(default="", max_length=64)
-    created_at: datetime = Field(default_factory=utcnow, sa_column=aware_column())
-    modified_at: datetime = Field(default_factory=utcnow, sa_column=aware_column())
 
 
-class Faq(SQLModel, table=True):
+class Faq(ItemBase, table=True):
     __tablename__ = "faqs"
 
     id: str = Field(primary_key=True, max_length=120)
     question: str = Field(sa_type=sa.Text)
     answer: str = Field(sa_type=sa.Text)
     topic: str = Field(default="", index=True, max_length=200)
-    source: str | None = Field(default=None, max_length=300, description="Provenance as given in the data.")
-    origin: str = Field(default="manual", index=True, max_length=200, description="Ingest source name.")
-    content_hash: str = Field(default="", max_length=64)
-    created_at: datetime = Field(default_factory=utcnow, sa_column=aware_column())
-    modified_at: datetime = Field(default_factory=utcnow, sa_column=aware_column())
 
 
-class Event(SQLModel, table=True):
+class Event(ItemBase, table=True):
     __tablename__ = "events"
 
     id: str = Field(primary_key=True, max_length=300)
@@ -106,12 +99,7 @@ class Event(SQLModel, table=True):
     description: str = Field(default="", sa_type=sa.Text)
     registration_url: str | None = Field(default=None, max_length=1000)
     cancelled: bool = False
-    source: str | None = Field(default=None, max_length=300, description="Provenance as given in the data.")
-    origin: str = Field(default="manual", index=True, max_length=200, description="Ingest source name.")
-    content_hash: str = Field(default="", max_length=64)
     schedule_hash: str = Field(default="", max_length=64, description="Hash of time and place, for change notices.")
-    created_at: datetime = Field(default_factory=utcnow, sa_column=aware_column())
-    modified_at: datetime = Field(default_factory=utcnow, sa_column=aware_column())
 
 
 class Chunk(SQLModel, table=True):
@@ -138,31 +126,3 @@ class Embedding(SQLModel, table=True):
     model_id: str = Field(primary_key=True, max_length=300)
     content_hash: str = Field(primary_key=True, max_length=64)
     vector: bytes = Field(sa_type=sa.LargeBinary)
-
-
-class QueryLog(SQLModel, table=True):
-    """One asked question: what was answered, how fast, and the user's feedback (pseudonymised)."""
-
-    __tablename__ = "query_log"
-
-    id: int | None = Field(default=None, primary_key=True)
-    asked_at: datetime = Field(default_factory=utcnow, sa_column=aware_column(index=True))
-    user_hash: str | None = Field(default=None, max_length=64, index=True)
-    channel: str = Field(default="telegram", max_length=20)
-    question: str = Field(sa_type=sa.Text)
-    answered: bool = True
-    top_ids: list[str] = Field(default_factory=list, sa_type=sa.JSON)
-    top_topic: str | None = Field(default=None, max_length=200)
-    latency_ms: float | None = None
-    feedback: int | None = Field(default=None, description="+1 helpful, -1 not helpful.")
-    feedback_at: datetime | None = Field(default=None, sa_column=aware_column(nullable=True))
-
-
-class KeyValue(SQLModel, table=True):
-    """Small shared state (e.g. index version) visible to every process using the database."""
-
-    __tablename__ = "key_values"
-
-    key: str = Field(primary_key=True, max_length=200)
-    value: str = Field(default="", sa_type=sa.Text)
-    updated_at: datetime = Field(default_factory=utcnow, sa_column=aware_column())

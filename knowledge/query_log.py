@@ -15,14 +15,35 @@ from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 
+import sqlalchemy as sa
 from sqlalchemy.engine import Engine
-from sqlmodel import Session
+from sqlmodel import Field, Session, SQLModel
 
 from knowledge.answers import Answer
-from knowledge.models import QueryLog, utcnow
+from knowledge.clock import utc_now
+from knowledge.models import aware_column
 from knowledge.settings import Settings
 
 log = logging.getLogger(__name__)
+
+
+class QueryLog(SQLModel, table=True):
+    """One asked question: what was answered, how fast, and the user's feedback (pseudonymised)."""
+
+    __tablename__ = "query_log"
+
+    id: int | None = Field(default=None, primary_key=True)
+    asked_at: datetime = Field(default_factory=utc_now, sa_column=aware_column(index=True))
+    user_hash: str | None = Field(default=None, max_length=64, index=True)
+    channel: str = Field(default="telegram", max_length=20)
+    question: str = Field(sa_type=sa.Text)
+    answered: bool = True
+    top_ids: list[str] = Field(default_factory=list, sa_type=sa.JSON)
+    top_topic: str | None = Field(default=None, max_length=200)
+    latency_ms: float | None = None
+    feedback: int | None = Field(default=None, description="+1 helpful, -1 not helpful.")
+    feedback_at: datetime | None = Field(default=None, sa_column=aware_column(nullable=True))
+
 
 PSEUDONYM_KEY_FILE = "pseudonym.key"
 
@@ -69,7 +90,7 @@ def log_question(
 ) -> int:
     """Store one question with its outcome; returns the row id (used in feedback buttons)."""
     row = QueryLog(
-        asked_at=asked_at or utcnow(),
+        asked_at=asked_at or utc_now(),
         user_hash=user_id_hash,
         channel=channel,
         question=question[:4000],
@@ -91,7 +112,7 @@ def log_question(
 
 
 def record_feedback(
-    engine: Engine, query_id: int, value: int, *, clock: Callable[[], datetime] = utcnow
+    engine: Engine, query_id: int, value: int, *, clock: Callable[[], datetime] = utc_now
 ) -> bool:
     """Set 👍 (+1) / 👎 (-1) on a logged question; False when the question is unknown."""
     if value not in (1, -1):
@@ -120,7 +141,7 @@ def purge_older_than(engine: Engine, *, days: int, now: datetime | None = None) 
 
     from sqlmodel import delete
 
-    cutoff = (now or utcnow()) - timedelta(days=days)
+    cutoff = (now or utc_now()) - timedelta(days=days)
     with Session(engine) as session:
         result = session.exec(delete(QueryLog).where(QueryLog.asked_at < cutoff))  # type: ignore[call-overload]
         session.commit()

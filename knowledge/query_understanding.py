@@ -131,15 +131,6 @@ class QueryFilters:
     def any(self) -> bool:
         return bool(self.kreise or self.towns or self.legal_forms or self.topics or self.years)
 
-    def as_dict(self) -> dict[str, list[str]]:
-        return {
-            "kreis": sorted(self.kreise),
-            "town": sorted(self.towns),
-            "legal_form": sorted(self.legal_forms),
-            "topic": sorted(self.topics),
-            "start_year": [y for y in (self.year_min, self.year_max) if y is not None],
-        }
-
     def merged_into(self, previous: "QueryFilters") -> "QueryFilters":
         """Follow-up refinement: new places replace old places, new forms/topics replace old ones."""
         out = previous

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 
 from sqlmodel import Session
 
@@ -27,7 +26,6 @@ class SearchSnapshot:
     items: dict[ItemKey, ItemInfo]
     gazetteer: Gazetteer
     item_chunks: dict[ItemKey, list[int]] = field(default_factory=dict)
-    loaded_at: datetime = field(default_factory=lambda: datetime.now(UTC))
 
     @classmethod
     def build(cls, session: Session, vectors: VectorIndex) -> "SearchSnapshot":

@@ -13,21 +13,23 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import numpy as np
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
-from sqlmodel import Session, col, func, select
+from sqlmodel import Session, col, select
 
 from embeddings.encoder import Encoder, create_encoder
 from embeddings.vector_index import IndexMissing, VectorIndex
 from knowledge.answers import Answer
+from knowledge.catalog_queries import CatalogQueries
 from knowledge.confidence import Calibration, ConfidenceModel, Signals
 from knowledge.db import create_db_and_tables, make_engine
 from knowledge.glossary import expand_query, expansion_terms
 from knowledge.indexing import build_vector_index, embed_missing
 from knowledge.ingest.records import LoadResult, Problem
-from knowledge.models import Chunk, Document, Embedding, Event, Faq, Project
+from knowledge.models import Chunk
 from knowledge.probes import IN_SCOPE_PROBES, OUT_OF_SCOPE_PROBES
 from knowledge.query_understanding import QueryFilters, UnderstoodQuery
 from knowledge.retrieval import Anchors, RetrievalParams, retrieve
@@ -35,6 +37,7 @@ from knowledge.scope import IN_SCOPE_TOPICS, OUT_OF_SCOPE_TOPICS
 from knowledge.small_talk import small_talk_kind
 from knowledge.search_index import SearchSnapshot
 from knowledge.settings import Settings
+from knowledge.item_chunks import ChunkOptions
 from knowledge.kinds import ITEM_KINDS, ingest_kind
 from knowledge.store import UpsertCounts, remove_missing, sync_chunks, upsert_items
 
@@ -58,7 +61,7 @@ class IngestReport:
         )
 
 
-class KnowledgeBase:
+class KnowledgeBase(CatalogQueries):
     """Owns the database engine, the encoder and the current search snapshot."""
 
     def __init__(self, settings: Settings, *, engine: Engine | None = None, encoder: Encoder | None = None) -> None:
@@ -144,10 +147,11 @@ class KnowledgeBase:
     # --- indexing ----------------------------------------------------------------------------------
     def _sync_all_chunks(self, session: Session) -> int:
         changed = 0
-        size, overlap = self.settings.chunk_words, self.settings.chunk_overlap_words
+        options = ChunkOptions(self.settings.chunk_words, self.settings.chunk_overlap_words,
+                               ZoneInfo(self.settings.timezone))
         for kind in ITEM_KINDS:
             for row in session.exec(select(kind.model)).all():
-                changed += sync_chunks(session, kind.name, row.id, kind.chunks(row, size=size, overlap=overlap))
+                changed += sync_chunks(session, kind.name, row.id, kind.chunks(row, options))
             # chunks of items that no longer exist
             ids = select(kind.model.id)
             session.exec(
@@ -310,98 +314,4 @@ class KnowledgeBase:
             out.append((snapshot.items[chunk.item_key], score))
             if len(out) >= k:
                 break
-        return out
-
-    # --- browsing ------------------------------------------------------------------------------------
-    def project(self, project_id: str) -> Project | None:
-        with self.session() as session:
-            return session.get(Project, project_id)
-
-    def document(self, document_id: str) -> Document | None:
-        with self.session() as session:
-            return session.get(Document, document_id)
-
-    def faq(self, faq_id: str) -> Faq | None:
-        with self.session() as session:
-            return session.get(Faq, faq_id)
-
-    def event(self, event_id: str) -> Event | None:
-        with self.session() as session:
-            return session.get(Event, event_id)
-
-    def documents(self) -> list[Document]:
-        with self.session() as session:
-            return list(session.exec(select(Document).order_by(Document.id)).all())
-
-    def faqs(self) -> list[Faq]:
-        with self.session() as session:
-            return list(session.exec(select(Faq).order_by(Faq.id)).all())
-
-    def upcoming_events(self, *, now: datetime | None = None, limit: int = 20) -> list[Event]:
-        now = now or datetime.now(UTC)
-        with self.session() as session:
-            stmt = (
-                select(Event)
-                .where(Event.start >= now, Event.cancelled == False)  # noqa: E712
-                .order_by(Event.start)
-                .limit(limit)
-            )
-            return list(session.exec(stmt).all())
-
-    def topics(self) -> list[tuple[str, int]]:
-        """Topic areas of projects with their project counts, alphabetically."""
-        with self.session() as session:
-            rows = session.exec(
-                select(Project.topic, func.count()).where(Project.topic != "").group_by(Project.topic)
-            ).all()
-        return sorted(((t, int(n)) for t, n in rows), key=lambda r: r[0].lower())
-
-    def kreise(self) -> list[tuple[str, int]]:
-        with self.session() as session:
-            rows = session.exec(
-                select(Project.kreis, func.count()).where(Project.kreis.is_not(None)).group_by(Project.kreis)  # type: ignore[union-attr]
-            ).all()
-        return sorted(((k, int(n)) for k, n in rows if k), key=lambda r: r[0].lower())
-
-    def projects(
-        self, *, topic: str | None = None, kreis: str | None = None, offset: int = 0, limit: int = 10
-    ) -> tuple[list[Project], int]:
-        """A page of projects (by title) filtered by topic and/or Kreis, with the total count."""
-        with self.session() as session:
-            stmt = select(Project)
-            count = select(func.count()).select_from(Project)
-            if topic:
-                stmt, count = stmt.where(Project.topic == topic), count.where(Project.topic == topic)
-            if kreis:
-                stmt, count = stmt.where(Project.kreis == kreis), count.where(Project.kreis == kreis)
-            total = int(session.exec(count).one())
-            rows = session.exec(stmt.order_by(Project.title).offset(offset).limit(limit)).all()
-        return list(rows), total
-
-    def find_kreis(self, name: str) -> str | None:
-        """Resolve a user-typed Kreis name ('borken', 'Kreis Borken', 'Hochsauerland') to the stored one."""
-        if not name.strip():
-            return None
-        from embeddings.lexical import fold
-
-        wanted = fold(name.strip())
-        names = [k for k, _ in self.kreise()]
-        for kreis in names:
-            if fold(kreis) == wanted:
-                return kreis
-        understood = self.snapshot().gazetteer.understand(f"Kreis {name}")
-        if understood.filters.kreise:
-            return sorted(understood.filters.kreise)[0]
-        for kreis in names:
-            if wanted in fold(kreis):
-                return kreis
-        return None
-
-    def counts(self) -> dict[str, int]:
-        with self.session() as session:
-            out = {}
-            for name, model in (("projects", Project), ("documents", Document), ("faq", Faq), ("events", Event),
-                                ("chunks", Chunk)):
-                out[name] = int(session.exec(select(func.count()).select_from(model)).one())
-            out["embeddings"] = int(session.exec(select(func.count()).select_from(Embedding)).one())
         return out

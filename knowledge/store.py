@@ -13,8 +13,10 @@ from sqlmodel import Session, col, delete, select
 
 from knowledge.chunking import ChunkDraft, content_hash
 from knowledge.ingest.records import DocumentRecord, EventRecord, FaqRecord, ProjectRecord
+from knowledge.clock import utc_now
 from knowledge.kinds import item_kind
-from knowledge.models import Chunk, Document, Event, Faq, Project, utcnow
+from knowledge.models import Chunk, Document, Event, Faq, Project
+
 
 @dataclass
 class UpsertCounts:
@@ -47,7 +49,7 @@ def _upsert(session: Session, model: type, values: dict[str, Any], counts: Upser
     for key, value in values.items():
         setattr(row, key, value)
     row.content_hash = digest
-    row.modified_at = utcnow()
+    row.modified_at = utc_now()
     session.add(row)
     counts.updated += 1
     counts.changed_ids.append(values["id"])

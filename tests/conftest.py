@@ -15,6 +15,7 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 
 from embeddings.encoder import create_encoder  # noqa: E402
+from knowledge.sample_base import load_base  # noqa: E402
 from knowledge.service import KnowledgeBase  # noqa: E402
 from knowledge.settings import SAMPLE_DIR, Settings  # noqa: E402
 
@@ -35,30 +36,29 @@ def encoder():
     return create_encoder("e5-small-q4")
 
 
-def _build(kb: KnowledgeBase, source_dir: Path, projects: str, docs: str, faq: str, events: str) -> None:
-    kb.ingest("projects", source_dir / projects, source="sample")
-    kb.ingest("documents", source_dir / docs, source="sample")
-    kb.ingest("faq", source_dir / faq, source="sample")
-    kb.ingest("events", source_dir / events, source="sample")
+TINY_FILES = {"projects": "tiny_projects.jsonl", "documents": "docs", "faq": "tiny_faq.jsonl",
+              "events": "tiny_events.jsonl"}
+
+
+def _built_base(tmp_path_factory: pytest.TempPathFactory, encoder, name: str, folder: Path,
+                files: dict[str, str] | None) -> Path:
+    data_dir = tmp_path_factory.mktemp(name)
+    kb = KnowledgeBase(make_settings(data_dir), encoder=encoder)
+    load_base(kb, folder, files=files)
+    kb.close()
+    return data_dir
 
 
 @pytest.fixture(scope="session")
 def tiny_kb_template(tmp_path_factory: pytest.TempPathFactory, encoder) -> Path:
-    data_dir = tmp_path_factory.mktemp("tiny-kb")
-    kb = KnowledgeBase(make_settings(data_dir), encoder=encoder)
-    _build(kb, FIXTURES, "tiny_projects.jsonl", "docs", "tiny_faq.jsonl", "tiny_events.jsonl")
-    kb.close()
-    return data_dir
+    """The tiny test knowledge base (tests/fixtures), embedded once per test session."""
+    return _built_base(tmp_path_factory, encoder, "tiny-kb", FIXTURES, TINY_FILES)
 
 
 @pytest.fixture(scope="session")
 def sample_kb_template(tmp_path_factory: pytest.TempPathFactory, encoder) -> Path:
     """The bundled sample knowledge base, embedded once per test session."""
-    data_dir = tmp_path_factory.mktemp("sample-kb")
-    kb = KnowledgeBase(make_settings(data_dir), encoder=encoder)
-    _build(kb, SAMPLE_DIR, "projects.jsonl", "documents", "faq.jsonl", "events.jsonl")
-    kb.close()
-    return data_dir
+    return _built_base(tmp_path_factory, encoder, "sample-kb", SAMPLE_DIR, None)
 
 
 def _private_kb(template: Path, tmp_path: Path, encoder) -> Iterator[KnowledgeBase]:

@@ -14,25 +14,15 @@ from PIL import Image
 from sqlmodel import Session
 
 from bot.handlers import admin
-from knowledge.models import QueryLog
+from knowledge.query_log import QueryLog
 from tests.bot_harness import running_bot
+from tests.conftest import FIXTURES
 from tests.local_http_server import LocalHttpServer, Reply, Request
 
 ADMIN = 1001
 STRANGER = 2002
 
-ICS = b"""BEGIN:VCALENDAR
-VERSION:2.0
-PRODID:-//test//EN
-BEGIN:VEVENT
-UID:admin-ics-1
-SUMMARY:Workshop Interkommunale Bauh\xc3\xb6fe
-DTSTART:20300401T080000Z
-DTEND:20300401T100000Z
-LOCATION:D\xc3\xbcsseldorf
-END:VEVENT
-END:VCALENDAR
-"""
+ICS = (FIXTURES / "workshop.ics").read_bytes()
 
 
 def _sources_file(tmp_path: Path, url: str) -> Path:
@@ -149,7 +139,8 @@ async def test_stats_sends_a_chart_and_text_and_unanswered_lists_gaps(tiny_kb) -
 async def test_broadcast_needs_confirmation_and_is_delivered_once(tiny_kb) -> None:
     from sqlmodel import func, select
 
-    from knowledge.subscriptions import Broadcast, subscribe
+    from jobs.ledger import Broadcast
+    from knowledge.subscriptions import subscribe
 
     for chat_id in (501, 502):
         subscribe(tiny_kb.engine, chat_id=chat_id, all_topics=True)

@@ -16,7 +16,7 @@ from sqlmodel import Session, select
 
 from bot import maintenance_cli
 from bot.scheduling_maintenance import RETENTION_JOB_ID, refresh_job_id, retention_job, schedule
-from knowledge.models import QueryLog
+from knowledge.query_log import QueryLog
 from knowledge.source_state import SourceState, get_state, save_state
 from tests.bot_harness import running_bot
 from tests.conftest import make_settings

@@ -6,7 +6,7 @@ import pytest
 from sqlmodel import Session, select
 
 from knowledge.db import create_db_and_tables, make_engine
-from knowledge.models import QueryLog
+from knowledge.query_log import QueryLog
 from knowledge.query_log import log_question, logged_question, pseudonym_key, pseudonymise, record_feedback
 from tests.conftest import make_settings
 

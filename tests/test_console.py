@@ -7,7 +7,7 @@ import io
 from sqlmodel import Session, select
 
 from bot.console import run_console
-from knowledge.models import QueryLog
+from knowledge.query_log import QueryLog
 
 
 def _chat(kb, lines: list[str], **kwargs) -> str:  # noqa: ANN003

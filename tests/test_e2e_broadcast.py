@@ -9,17 +9,14 @@ import signal
 import subprocess
 import sys
 from collections import Counter
-from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-import sqlalchemy as sa
-from sqlmodel import Session
 
-from knowledge.db import create_db_and_tables, make_engine
+from jobs.ledger import delivery_counts
+from knowledge.db import make_engine
 from knowledge.ingest.records import EventRecord
-from knowledge.store import upsert_events
-from knowledge.subscriptions import Subscriber, delivery_counts
+from tests.bot_harness import seed_subscribers
 from tests.fake_bot_api import DEFAULT_TOKEN, FakeBotApiThread
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -27,32 +24,15 @@ SUBSCRIBERS = 2000
 pytestmark = pytest.mark.slow
 
 
-def prepare(data_dir: Path) -> str:
-    data_dir.mkdir(parents=True, exist_ok=True)
-    url = f"sqlite:///{(data_dir / 'ikz.sqlite3').resolve()}"
-    engine = make_engine(url)
-    create_db_and_tables(engine)
-    with Session(engine) as session:
-        upsert_events(session, [EventRecord(
-            id="TE1", title="Online-Spotlight: Gemeinsame Standesämter", start="2030-03-10T10:00:00+01:00",
-            end="2030-03-10T11:30:00+01:00", location="Online (Zoom)", topic="Standesamt",
-        )], source="e2e")
-        now = datetime.now(UTC)
-        session.execute(sa.insert(Subscriber), [
-            {"chat_id": 10_000 + i, "language": "de", "active": True, "all_topics": True, "digest": False,
-             "created_at": now, "updated_at": now} for i in range(SUBSCRIBERS)
-        ])
-        session.commit()
-    engine.dispose()
-    return url
-
-
 CONCURRENCY = 4
 
 
 def test_kill_mid_broadcast_and_restart_delivers_exactly_once(tmp_path: Path) -> None:
     data_dir = tmp_path / "data"
-    url = prepare(data_dir)
+    url = seed_subscribers(data_dir, EventRecord(
+        id="TE1", title="Online-Spotlight: Gemeinsame Standesämter", start="2030-03-10T10:00:00+01:00",
+        end="2030-03-10T11:30:00+01:00", location="Online (Zoom)", topic="Standesamt",
+    ), count=SUBSCRIBERS, first_chat_id=10_000)
     with FakeBotApiThread(token=DEFAULT_TOKEN, record_get_updates=False, rate_limit_per_s=30) as api:
         env = {
             **os.environ,

@@ -13,7 +13,8 @@ import pytest
 from sqlmodel import Session, select
 from telegram import Bot
 
-from bot.event_messages import format_when, render_notice
+from bot.event_messages import render_notice
+from bot.event_time import format_when
 from bot.telegram_sender import TelegramSender
 from jobs.event_jobs import run_named_job
 from jobs.planning import applicable_reminder, reminder_due
@@ -21,7 +22,8 @@ from knowledge.db import create_db_and_tables, make_engine
 from knowledge.ingest.records import EventRecord, ProjectRecord
 from knowledge.models import Event
 from knowledge.store import delete_items, upsert_events, upsert_projects
-from knowledge.subscriptions import SENDING, SENT, UNCONFIRMED, Delivery, Subscriber, subscribe
+from jobs.ledger import SENDING, SENT, UNCONFIRMED, Delivery
+from knowledge.subscriptions import Subscriber, subscribe
 from tests.conftest import make_settings
 from tests.fake_bot_api import DEFAULT_TOKEN, FakeBotApi
 
@@ -141,8 +143,14 @@ def test_reminder_keeps_local_hour_across_daylight_saving_change():
     # and back: DST ends 2030-10-27; event on 1 Nov 10:00 CET, reminder 25 Oct 10:00 CEST.
     autumn = datetime(2030, 11, 1, 10, 0, tzinfo=BERLIN)
     assert reminder_due(autumn, 7, BERLIN).astimezone(UTC) == datetime(2030, 10, 25, 8, 0, tzinfo=UTC)
-    assert format_when(datetime(2030, 4, 2, 8, 0, tzinfo=UTC), None, "de") == "Di, 02.04.2030, 10:00 Uhr"
-    assert format_when(datetime(2030, 3, 26, 9, 0, tzinfo=UTC), None, "de") == "Di, 26.03.2030, 10:00 Uhr"
+    assert format_when(datetime(2030, 4, 2, 8, 0, tzinfo=UTC), None, "de", BERLIN) == "Di, 02.04.2030, 10:00 Uhr"
+    assert format_when(datetime(2030, 3, 26, 9, 0, tzinfo=UTC), None, "de", BERLIN) == "Di, 26.03.2030, 10:00 Uhr"
+    end = datetime(2030, 3, 27, 16, 0, tzinfo=UTC)
+    assert format_when(datetime(2030, 3, 26, 9, 0, tzinfo=UTC), end, "en", BERLIN) == (
+        "Tue, 26 Mar 2030, 10:00 – Wed, 27 Mar 2030, 17:00")
+    # the time zone is the configured one, not a constant
+    assert format_when(datetime(2030, 3, 26, 9, 0, tzinfo=UTC), None, "de", ZoneInfo("America/New_York")
+                       ) == "Di, 26.03.2030, 05:00 Uhr"
 
 
 async def test_dst_reminder_sent_at_right_moment(engine, api, sender, settings):
@@ -301,7 +309,7 @@ async def test_digest_of_new_projects_in_chosen_topics(engine, api, sender, sett
 
 
 async def test_broadcast_to_active_subscribers_once(engine, api, sender, settings):
-    from jobs.delivery import create_broadcast
+    from jobs.planning import create_broadcast
     from knowledge.subscriptions import unsubscribe
 
     for chat_id in (61, 62, 63):

@@ -22,6 +22,7 @@ from knowledge.sources.config import (
     parse_interval,
 )
 from knowledge.sources.text_cleaning import strip_shortcodes
+from tests.conftest import FIXTURES
 from tests.local_http_server import LocalHttpServer, Reply, Request
 
 NOW = datetime(2030, 1, 15, 9, 0, tzinfo=UTC)
@@ -168,19 +169,7 @@ def test_empty_answer_keeps_previous_items(tiny_kb, server) -> None:
     assert tiny_kb.document("wp-wp-1") is not None
 
 
-ICS = b"""BEGIN:VCALENDAR
-VERSION:2.0
-PRODID:-//test//EN
-BEGIN:VEVENT
-UID:ics-webinar-1
-SUMMARY:Webinar Zweckverband gr\xc3\xbcnden
-DTSTART:20300301T090000Z
-DTEND:20300301T100000Z
-LOCATION:Online
-CATEGORIES:Organisation
-END:VEVENT
-END:VCALENDAR
-"""
+ICS = (FIXTURES / "webinar.ics").read_bytes()
 
 
 def test_ics_feed_answers_304_to_conditional_request(tiny_kb, server) -> None:

@@ -10,9 +10,10 @@ from PIL import Image
 from sqlmodel import Session, func, select
 
 from knowledge.db import create_db_and_tables, make_engine
-from knowledge.models import QueryLog
+from knowledge.query_log import QueryLog
 from knowledge.query_log import purge_older_than, unanswered
-from knowledge.statistics import render_chart, usage_stats
+from bot.statistics_chart import render_chart
+from knowledge.statistics import usage_stats
 
 NOW = datetime(2030, 3, 10, 11, 0, tzinfo=UTC)  # 12:00 in Berlin
 
@@ -50,7 +51,7 @@ def engine(request, tmp_path):
 
 
 def test_usage_stats_counts_local_days(engine) -> None:
-    stats = usage_stats(engine, days=7, now=NOW)
+    stats = usage_stats(engine, days=7, now=NOW, timezone="Europe/Berlin")
     assert len(stats.days) == 7 and stats.days[-1].day.isoformat() == "2030-03-10"
     assert (stats.questions, stats.answered, stats.abstained) == (6, 4, 2)
     by_day = {d.day.isoformat(): (d.answered, d.abstained) for d in stats.days}
@@ -60,11 +61,11 @@ def test_usage_stats_counts_local_days(engine) -> None:
     assert (stats.helpful, stats.not_helpful) == (2, 2)
     assert stats.median_latency_ms == 160.0
     assert stats.top_topics == [("Abwasser", 3), ("Bauhof", 1)]
-    assert usage_stats(engine, days=1, now=NOW).questions == 4
+    assert usage_stats(engine, days=1, now=NOW, timezone="Europe/Berlin").questions == 4
 
 
 def test_chart_decodes_and_plots_the_database_totals(engine) -> None:
-    stats = usage_stats(engine, days=7, now=NOW)
+    stats = usage_stats(engine, days=7, now=NOW, timezone="Europe/Berlin")
     chart = render_chart(stats)
     image = Image.open(io.BytesIO(chart.png))
     image.load()
@@ -92,7 +93,7 @@ def test_chart_decodes_and_plots_the_database_totals(engine) -> None:
 def test_chart_of_an_empty_log(tmp_path) -> None:
     engine = make_engine("sqlite://")
     create_db_and_tables(engine)
-    chart = render_chart(usage_stats(engine, days=30, now=NOW))
+    chart = render_chart(usage_stats(engine, days=30, now=NOW, timezone="Europe/Berlin"))
     assert Image.open(io.BytesIO(chart.png)).size == (1000, 700)
     assert chart.plotted["questions"] == 0
 

@@ -29,7 +29,8 @@ from bot.texts import language_of, t
 from jobs.refresh import RefreshRunner, UnknownSource
 from knowledge.query_log import unanswered
 from knowledge.sources.config import SourcesFileError
-from knowledge.statistics import render_chart, usage_stats
+from bot.statistics_chart import render_chart
+from knowledge.statistics import usage_stats
 from knowledge.system_status import collect_status
 
 log = logging.getLogger(__name__)
@@ -240,7 +241,7 @@ async def on_broadcast(update: Update, context: IKZContext) -> None:
 async def on_broadcast_button(update: Update, context: IKZContext) -> None:
     """Send (once: the pending entry is taken before any await) or cancel a prepared broadcast."""
     from bot.scheduling_events import start_delivery
-    from jobs.delivery import create_broadcast
+    from jobs.planning import create_broadcast
 
     query = update.callback_query
     lang = _lang(update)

@@ -82,10 +82,9 @@ def _confirmation(topics: list[str], all_topics: bool, lang: str) -> str:
 
 async def subscribe_command(update: Update, context: IKZContext) -> None:
     """/abonnieren [alle | Themenbereich]."""
-    message, chat = update.effective_message, update.effective_chat
+    message, chat, lang = update.effective_message, update.effective_chat, _lang(update)
     if message is None or chat is None:
         return
-    lang = _lang(update)
     engine = context.kb.engine
     argument = " ".join(context.args or []).strip()
     topics = await asyncio.to_thread(known_topics, engine)
@@ -124,10 +123,9 @@ async def subscribe_command(update: Update, context: IKZContext) -> None:
 
 async def subscription_button(update: Update, context: IKZContext) -> None:
     """Toggle buttons of the /abonnieren keyboard."""
-    query, chat = update.callback_query, update.effective_chat
+    query, chat, lang = update.callback_query, update.effective_chat, _lang(update)
     if query is None or chat is None:
         return
-    lang = _lang(update)
     engine = context.kb.engine
     parsed = callback_data.parse(query.data)
     if parsed is None:
@@ -176,10 +174,9 @@ async def subscription_button(update: Update, context: IKZContext) -> None:
 
 async def my_subscriptions(update: Update, context: IKZContext) -> None:
     """/meine_abos: what this chat has subscribed to."""
-    message, chat = update.effective_message, update.effective_chat
+    message, chat, lang = update.effective_message, update.effective_chat, _lang(update)
     if message is None or chat is None:
         return
-    lang = _lang(update)
     row, chosen = await asyncio.to_thread(get_subscriber, context.kb.engine, chat_id=chat.id)
     if row is None or not row.active:
         await message.reply_text(t("sub_status_none", lang), parse_mode=ParseMode.HTML)
@@ -194,10 +191,9 @@ async def my_subscriptions(update: Update, context: IKZContext) -> None:
 
 async def unsubscribe_command(update: Update, context: IKZContext) -> None:
     """/abbestellen: stop all event notices for this chat."""
-    message, chat = update.effective_message, update.effective_chat
+    message, chat, lang = update.effective_message, update.effective_chat, _lang(update)
     if message is None or chat is None:
         return
-    lang = _lang(update)
     done = await asyncio.to_thread(unsubscribe, context.kb.engine, chat_id=chat.id, now=context.services.clock())
     await message.reply_text(t("sub_unsubscribed" if done else "sub_not_subscribed", lang), parse_mode=ParseMode.HTML)
 

@@ -1,30 +1,29 @@
-"""All user-facing texts, German (default) and English, in one place.
-
-Each area keeps its texts in a module here (``chat``, ``subscriptions``, ``admin``) as
-``TEXTS = {"key": {"de": "...", "en": "..."}}``; `t()` looks them up. Texts are HTML templates:
-every value substituted into them must be escaped by the caller (bot/formatting does that).
+"""All user-facing texts, German (default) and English, in one place: one TOML file per area
+(``chat.toml``, ``subscriptions.toml``, ``admin.toml``, ``common.toml``) in this folder, each a
+table per text key with ``de`` and ``en`` HTML templates. `t()` looks them up; every value
+substituted into a template must be escaped by the caller (bot.replies.text_span does that).
 """
 
 from __future__ import annotations
 
-import importlib
-import pkgutil
+import tomllib
+from functools import cache
+from pathlib import Path
 
 DEFAULT_LANGUAGE = "de"
 LANGUAGES = ("de", "en")
+TEXTS_DIR = Path(__file__).parent
 
-_TEXTS: dict[str, dict[str, str]] = {}
 
-
-def _load() -> dict[str, dict[str, str]]:
-    if not _TEXTS:
-        for info in pkgutil.iter_modules(__path__):
-            module = importlib.import_module(f"{__name__}.{info.name}")
-            for key, value in getattr(module, "TEXTS", {}).items():
-                if key in _TEXTS:
-                    raise RuntimeError(f"duplicate text key {key!r} in bot.texts.{info.name}")
-                _TEXTS[key] = value
-    return _TEXTS
+@cache
+def _texts() -> dict[str, dict[str, str]]:
+    texts: dict[str, dict[str, str]] = {}
+    for path in sorted(TEXTS_DIR.glob("*.toml")):
+        for key, value in tomllib.loads(path.read_text(encoding="utf-8")).items():
+            if key in texts:
+                raise RuntimeError(f"duplicate text key {key!r} in {path.name}")
+            texts[key] = value
+    return texts
 
 
 def language_of(language_code: str | None) -> str:
@@ -34,6 +33,6 @@ def language_of(language_code: str | None) -> str:
 
 def t(key: str, lang: str = DEFAULT_LANGUAGE, /, **values: object) -> str:
     """The text ``key`` in ``lang`` (falling back to German) with ``values`` substituted."""
-    entry = _load()[key]
-    template = entry.get(lang) or entry[DEFAULT_LANGUAGE]
+    entry = _texts()[key]
+    template = entry[lang] if lang in entry else entry[DEFAULT_LANGUAGE]  # "" is a valid text
     return template.format(**values) if values else template
