@@ -8,15 +8,15 @@ import httpx
 
 from knowledge.ingest.events import parse_ics
 from knowledge.ingest.records import DocumentRecord, LoadResult, Problem
-from knowledge.sources.conditional_http import ConditionalResponse, SourceFetchError, get
+from knowledge.sources.conditional_http import ConditionalResponse, FetchPolicy, SourceFetchError, get
 from knowledge.sources.config import FeedSource, IcsSource
 from knowledge.sources.text_cleaning import inline_text, portal_html_to_text
 
 
 def fetch_ics(
-    client: httpx.Client, source: IcsSource, validators: dict[str, str] | None
+    client: httpx.Client, source: IcsSource, validators: dict[str, str] | None, policy: FetchPolicy | None = None
 ) -> tuple[ConditionalResponse, LoadResult]:
-    response = get(client, source.url, validators=validators, timeout_s=source.timeout_s)
+    response = get(client, source.url, validators=validators, policy=policy or FetchPolicy.for_source(source))
     if response.not_modified:
         return response, LoadResult()
     result = parse_ics(response.content, origin=source.url)
@@ -61,9 +61,9 @@ def parse_feed(source: FeedSource, content: bytes) -> LoadResult[DocumentRecord]
 
 
 def fetch_feed(
-    client: httpx.Client, source: FeedSource, validators: dict[str, str] | None
+    client: httpx.Client, source: FeedSource, validators: dict[str, str] | None, policy: FetchPolicy | None = None
 ) -> tuple[ConditionalResponse, LoadResult]:
-    response = get(client, source.url, validators=validators, timeout_s=source.timeout_s)
+    response = get(client, source.url, validators=validators, policy=policy or FetchPolicy.for_source(source))
     if response.not_modified:
         return response, LoadResult()
     return response, parse_feed(source, response.content)

@@ -9,7 +9,7 @@ import httpx
 
 from knowledge.ingest.records import LoadResult, Problem
 from knowledge.kinds import ingest_kind
-from knowledge.sources.conditional_http import SourceFetchError
+from knowledge.sources.conditional_http import FetchPolicy, SourceFetchError
 from knowledge.sources.config import FeedSource, FileSource, IcsSource, WordPressSource
 from knowledge.sources.feeds import fetch_feed, fetch_ics
 from knowledge.sources.wordpress import change_fingerprint, load_wordpress
@@ -47,13 +47,14 @@ def fetch_source(
             raise SourceFetchError("; ".join(str(p) for p in result.problems[:3]))
         fetched.add(source.kind, result)
     elif isinstance(source, WordPressSource):
-        fingerprint = change_fingerprint(client, source)
+        policy = FetchPolicy.for_source(source)  # one deadline for every request of this refresh
+        fingerprint = change_fingerprint(client, source, policy)
         if fingerprint is not None:
             fetched.validators = {"etag": fingerprint}
             if validators and validators.get("etag") == fingerprint:
                 fetched.not_modified = True
                 return fetched
-        for kind, result in load_wordpress(client, source, progress=progress).items():
+        for kind, result in load_wordpress(client, source, progress=progress, policy=policy).items():
             fetched.add(kind, result)
     elif isinstance(source, IcsSource | FeedSource):
         fetch = fetch_ics if isinstance(source, IcsSource) else fetch_feed
