@@ -95,6 +95,20 @@ class Settings(BaseSettings):
             return [value]
         return value
 
+    def secrets(self) -> list[str]:
+        """Values that must never appear in logs (the bot token, the pseudonym key, DB password)."""
+        values = [secret.get_secret_value() for secret in (self.telegram_bot_token, self.pseudonym_key) if secret]
+        if self.database_url:
+            from sqlalchemy.engine import make_url
+
+            try:
+                password = make_url(self.database_url).password
+            except Exception:  # noqa: BLE001 - an unparsable URL fails later with its own message
+                password = None
+            if password:
+                values.append(str(password))
+        return values
+
     @property
     def resolved_database_url(self) -> str:
         """The database URL, defaulting to SQLite inside the data directory."""
