@@ -39,6 +39,14 @@ class Settings(BaseSettings):
     chunk_overlap_words: int = Field(25, ge=0, le=200)
     fusion: str = Field("linear", pattern="^(linear|rrf)$", description="Hybrid fusion: linear or rrf.")
 
+    # --- ingestion limits (docs/SECURITY.md) -------------------------------------------------
+    ingest_max_file_bytes: int = Field(50 * 1024 * 1024, ge=1024, description="Largest input file.")
+    ingest_max_unpacked_bytes: int = Field(100 * 1024 * 1024, ge=1024, description="Largest unpacked DOCX.")
+    ingest_max_elements: int = Field(200_000, ge=100, description="HTML tags, PDF pages, events per file.")
+    ingest_max_field_chars: int = Field(100_000, ge=1000, description="Longest field of a record.")
+    ingest_max_document_chars: int = Field(2_000_000, ge=1000, description="Longest extracted document text.")
+    ingest_time_budget_s: float = Field(60.0, gt=0, description="Parsing time per file.")
+
     # --- Telegram --------------------------------------------------------------------------
     telegram_bot_token: SecretStr | None = Field(
         None, validation_alias=AliasChoices("TELEGRAM_BOT_TOKEN", "IKZ_TELEGRAM_BOT_TOKEN")

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 import httpx
 
+from knowledge.ingest.limits import DEFAULT_LIMITS, IngestLimits
 from knowledge.ingest.records import LoadResult, Problem
 from knowledge.kinds import ingest_kind
 from knowledge.sources.conditional_http import FetchPolicy, SourceFetchError
@@ -34,13 +35,14 @@ def fetch_source(
     client: httpx.Client,
     validators: dict[str, str] | None = None,
     progress: Callable[[str, int, int], None] | None = None,
+    limits: IngestLimits = DEFAULT_LIMITS,
 ) -> Fetched:
     """Fetch one source. Raises SourceFetchError when the source as a whole is unusable."""
     fetched = Fetched()
     if isinstance(source, FileSource):
         if not source.path.exists():
             raise SourceFetchError(f"file or folder not found: {source.path}")
-        result = ingest_kind(source.kind).load(source.path)
+        result = ingest_kind(source.kind).load(source.path, limits)
         for record in result.records:
             record.source = source.name
         if not result.records and result.problems:
@@ -58,7 +60,7 @@ def fetch_source(
             fetched.add(kind, result)
     elif isinstance(source, IcsSource | FeedSource):
         fetch = fetch_ics if isinstance(source, IcsSource) else fetch_feed
-        response, result = fetch(client, source, validators)
+        response, result = fetch(client, source, validators, limits=limits)
         fetched.validators = response.validators
         fetched.not_modified = response.not_modified
         if not response.not_modified:
