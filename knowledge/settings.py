@@ -86,6 +86,9 @@ class Settings(BaseSettings):
     delivery_max_attempts: int = Field(5, ge=1, description="Retryable failures before a delivery is given up.")
     sources_file: Path | None = Field(None, description="TOML file listing knowledge sources.")
     query_log_retention_days: int = Field(90, ge=1)
+    subscriber_retention_days: int = Field(
+        30, ge=1, description="Unsubscribed or blocked chats: their subscription and deliveries are deleted after this."
+    )
     pseudonym_key: SecretStr | None = Field(None, description="Key for pseudonymising user ids in the query log.")
 
     @field_validator("admin_ids", "reminder_days", mode="before")
