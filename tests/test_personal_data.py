@@ -116,3 +116,9 @@ def test_retention_deletes_ended_subscriptions_and_their_deliveries_after_the_pe
         questions = set(session.exec(select(QueryLog.question).where(QueryLog.user_hash.in_(["old", "new"]))).all())
     assert questions == {"neu"}
     assert apply_retention(engine, settings, now=NOW).get("subscribers", 0) == 0  # idempotent
+
+
+def test_a_question_with_nul_bytes_is_logged(engine) -> None:
+    qid = log_question(engine, user_id_hash="nul", question="Bau\u0000hof\u0007 gemeinsam?", answer=None, asked_at=NOW)
+    with Session(engine) as session:
+        assert session.get(QueryLog, qid).question == "Bauhof gemeinsam?"
