@@ -60,6 +60,10 @@ class Settings(BaseSettings):
     admin_ids: Annotated[list[int], NoDecode] = Field(default_factory=list)
     admin_chat_id: int | None = Field(None, description="Chat that receives error reports.")
     rate_limit_per_minute: int = Field(12, ge=1, description="Questions per user and minute.")
+    button_rate_limit_per_minute: int = Field(
+        30, ge=1, description="Button presses and inline queries per user and minute."
+    )
+    error_report_interval_s: int = Field(300, ge=1, description="One admin report per kind of error in this time.")
     max_question_chars: int = Field(500, ge=20)
     max_document_bytes: int = Field(20 * 1024 * 1024, description="Largest file the bot sends (Bot API: 50 MB).")
     follow_up_seconds: int = Field(600, description="How long a follow-up refines the previous question.")
