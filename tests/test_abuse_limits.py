@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from bot.errors import MAX_REPORTS_PER_INTERVAL, ErrorReports
+from bot.error_reports import MAX_REPORTS_PER_INTERVAL, ErrorReports
 from bot.rate_limit import UserRateLimiter
 
 
