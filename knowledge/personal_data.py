@@ -80,6 +80,17 @@ class Person:
         return {"chat_id": self.chat_id, "user_id": self.user_id, "pseudonym": self.pseudonym}[key]
 
 
+def person_of(user_id: int, pseudonym: str) -> Person:
+    """The person behind a private chat: chat id = user id, plus the user's pseudonym."""
+    return Person(chat_id=user_id, user_id=user_id, pseudonym=pseudonym)
+
+
+def question_ids(engine: Engine, pseudonym: str) -> set[int]:
+    """Ids of the logged questions of a pseudonym (to drop them from caches after erasure)."""
+    with Session(engine) as session:
+        return {int(i) for i in session.exec(select(QueryLog.id).where(QueryLog.user_hash == pseudonym)).all()}
+
+
 def _rows_of(table: PersonalTable, person: Person):  # noqa: ANN202 - a select statement
     value = person.value(table.key)
     if value is None:
