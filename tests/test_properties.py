@@ -101,3 +101,40 @@ def test_query_parsing_never_fails_and_reports_only_known_names(question: str) -
         assert filters.year_min <= filters.year_max
     json.dumps(filters.as_dict())
     assert GAZETTEER.understand(question).filters == filters  # deterministic
+
+
+# --- callback data: one schema builds and parses every button ------------------------------------------
+from bot import callback_data  # noqa: E402
+
+
+@st.composite
+def built_callbacks(draw) -> tuple[str, tuple[str, ...]]:
+    action = draw(st.sampled_from(callback_data.ACTIONS))
+    args = tuple(draw(st.from_regex(field, fullmatch=True)) for field in action.fields)
+    return action.code, args
+
+
+@settings(max_examples=300, deadline=None)
+@given(built_callbacks())
+def test_callback_data_round_trips_within_64_bytes(call: tuple[str, tuple[str, ...]]) -> None:
+    code, args = call
+    try:
+        data = callback_data.build(code, *args)
+    except ValueError:
+        return  # over 64 bytes: refused at build time, never sent
+    assert len(data.encode("utf-8")) <= callback_data.MAX_CALLBACK_BYTES
+    assert callback_data.parse(data) == (code, args)
+    assert not callback_data.is_unclaimed(data)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.one_of(st.text(max_size=80), st.builds(lambda c, rest: c + rest,
+                                                  st.sampled_from([a.code + ":" for a in callback_data.ACTIONS]),
+                                                  st.text(max_size=70))))
+def test_any_callback_data_is_parsed_safely(data: str) -> None:
+    parsed = callback_data.parse(data)
+    if parsed is not None:  # whatever parses is exactly what build would have made
+        assert callback_data.build(parsed.action, *parsed.args) == data
+        assert len(data.encode("utf-8")) <= callback_data.MAX_CALLBACK_BYTES
+    assert callback_data.is_owner_bound("m") and callback_data.is_owner_bound("f")
+    assert not callback_data.is_owner_bound("o")
