@@ -157,3 +157,19 @@ async def test_a_question_with_a_nul_byte_is_answered(tiny_kb) -> None:
         await bot.text(ALICE, "Standes\u0000amt gemeinsam")
         assert not bot.api.sent_messages(9001)
         assert "schiefgegangen" not in bot.texts(ALICE)[-1]
+
+
+async def test_no_message_texts_or_names_in_the_logs_at_info(tiny_kb, caplog) -> None:
+    import logging
+
+    with caplog.at_level(logging.INFO):
+        async with running_bot(tiny_kb, admin_ids=[9001]) as bot:
+            await bot.text(ALICE, "Geheimprojekt Klärwerk Zwiebelhausen?")
+            await bot.text(MALLORY, "/broadcast Vertrauliche Rundmail an alle")
+            await bot.press(ALICE, "t:0:0")
+            await bot.text(ALICE, "/loeschen")
+    # our loggers and PTB's (httpx and the fake server are configured apart: bot.py keeps httpx at WARNING)
+    ours = [r for r in caplog.records if r.name.split(".")[0] in ("bot", "knowledge", "jobs", "embeddings", "telegram")]
+    text = "\n".join(r.getMessage() for r in ours)
+    assert "Zwiebelhausen" not in text and "Vertrauliche Rundmail" not in text and "Test" not in text
+    assert "refused maintainer action '/broadcast'" in text  # the command, not its text
