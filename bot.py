@@ -338,10 +338,17 @@ def main(argv: list[str] | None = None) -> int:
     configure_logging(args.verbose)
     os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
-    from telegram.error import InvalidToken
+    from telegram.error import InvalidToken, NetworkError
 
     try:
         return int(args.func(args) or 0)
+    except NetworkError as exc:  # e.g. a typo in the host of TELEGRAM_API_URL
+        api = urlsplit(os.environ.get("TELEGRAM_API_URL") or Settings().telegram_api_url)
+        reason = str(exc)
+        for secret in Settings().secrets():
+            reason = reason.replace(secret, "***")
+        print(f"error: cannot reach the Telegram Bot API at {api.scheme}://{api.netloc} ({reason})", file=sys.stderr)
+        return 2
     except InvalidToken:
         # PTB's message contains the token itself: never print it
         api = urlsplit(os.environ.get("TELEGRAM_API_URL") or Settings().telegram_api_url)

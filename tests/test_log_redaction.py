@@ -74,3 +74,25 @@ def test_ptb_update_dumps_stay_out_of_debug_logs(caplog) -> None:
                                                 {"chat_id": 5, "text": "Antwort an Erika Mustermann"})
     assert "Mustermann" not in caplog.text and "Geheime Frage" not in caplog.text and "Erika" not in caplog.text
     assert "<Update 42>" in caplog.text and "sendMessage" in caplog.text
+
+
+def test_an_unreachable_bot_api_is_reported_without_the_token(tmp_path) -> None:
+    import os
+    import socket
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    token = "999999:TokenForAnUnreachableApi-abcdef"
+    with socket.socket() as probe:  # a free port nobody listens on
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    root = Path(__file__).resolve().parent.parent
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("IKZ_", "TELEGRAM_"))}
+    env.update(TELEGRAM_BOT_TOKEN=token, TELEGRAM_API_URL=f"http://127.0.0.1:{port}/bot",
+               IKZ_DATA_DIR=str(tmp_path / "data"), HF_HUB_OFFLINE="1")
+    done = subprocess.run([sys.executable, str(root / "bot.py"), "run"], cwd=tmp_path, env=env,
+                          capture_output=True, text=True, timeout=120)
+    output = done.stdout + done.stderr
+    assert done.returncode == 2 and token not in output and token.split(":")[1] not in output
+    assert "cannot reach the Telegram Bot API" in output
