@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -86,13 +87,15 @@ ITEMS = [
 GAZETTEER = Gazetteer(ITEMS)
 WORDS = st.sampled_from(["im", "Kreis", "Borken", "Höxter", "Märkischer", "Zweckverband", "AöR", "seit", "2016",
                          "vor", "2010", "nach", "1999", "zwischen", "und", "Bauhof", "Abfall", "Standesamt", "in",
-                         "Bocholt", "Nieheim", "?", "!", "-", "\u0000", "😀", "welche", "Projekte", "gibt", "es"])
+                         "Bocholt", "Nieheim", "?", "!", "-", "\u0000", "😀", "welche", "Projekte", "gibt", "es",
+                         "nächsten", "Monat", "Woche", "Termine", "Veranstaltungen", "im", "März", "2031", "heute"])
+NOW = datetime(2030, 1, 15, 9, 0, tzinfo=UTC)
 
 
 @settings(max_examples=300, deadline=None)
 @given(st.one_of(st.lists(WORDS, max_size=20).map(" ".join), st.text(max_size=400)))
 def test_query_parsing_never_fails_and_reports_only_known_names(question: str) -> None:
-    understood = GAZETTEER.understand(question)
+    understood = GAZETTEER.understand(question, now=NOW)
     filters = understood.filters
     assert filters.kreise <= {"Kreis Höxter", "Märkischer Kreis", "Kreis Borken"}
     assert filters.towns <= {"Nieheim", "Marienmünster", "Steinheim", "Altena", "Lüdenscheid", "Bocholt", "Rhede"}
@@ -100,7 +103,9 @@ def test_query_parsing_never_fails_and_reports_only_known_names(question: str) -
     if filters.year_min is not None and filters.year_max is not None:
         assert filters.year_min <= filters.year_max
     json.dumps(filters.as_dict())
-    assert GAZETTEER.understand(question).filters == filters  # deterministic
+    if understood.period is not None:
+        assert understood.period.start < understood.period.end
+    assert GAZETTEER.understand(question, now=NOW).filters == filters  # deterministic
 
 
 # --- callback data: one schema builds and parses every button ------------------------------------------
