@@ -18,6 +18,9 @@ from telegram.ext import CallbackQueryHandler, CommandHandler, InlineQueryHandle
 from bot import callback_data, commands, scheduling_events, scheduling_maintenance
 from bot.context import IKZContext
 from bot.errors import error_handler
+from bot.handlers import admin, chat, privacy, subscriptions
+from bot.services import Services
+from knowledge.clock import Clock, utc_now
 from knowledge.service import KnowledgeBase
 from knowledge.settings import Settings
 

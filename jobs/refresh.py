@@ -26,9 +26,7 @@ from knowledge.source_state import (
     STATUS_NOT_MODIFIED,
     STATUS_OK,
     get_state,
-    save_location,
     save_state,
-    stored_location,
 )
 from knowledge.sources.conditional_http import SourceFetchError, make_client
 from knowledge.sources.config import find_source, load_sources
@@ -88,7 +86,7 @@ def refresh_source(
     try:
         validators = state.validators if state.last_success_at is not None else None
         location = str(getattr(source, "location", ""))
-        if validators and stored_location(kb.engine, name) not in (None, location):
+        if validators and state.location not in (None, location):
             # the validators belong to the old URL: a 304 from the new one would keep stale items
             log.info("source %s: its URL changed; fetching in full without the old ETag/Last-Modified", name)
             validators = None
@@ -120,7 +118,7 @@ def refresh_source(
             state.last_modified = fetched.validators.get("last_modified")
         state.last_success_at = clock()
         state.last_error = None
-        save_location(kb.engine, name, location)
+        state.location = location
     except Exception as exc:  # noqa: BLE001 - one failing source must never stop the others
         log.warning("refreshing source %s failed: %s", name, exc, exc_info=not isinstance(exc, SourceFetchError))
         result.status = STATUS_ERROR

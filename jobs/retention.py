@@ -1,5 +1,5 @@
 """Retention: everything past its period is deleted, driven by the personal-data registry
-(:mod:`knowledge.personal_data`): query-log rows after ``query_log_retention_days``, unsubscribed
+(:mod:`jobs.personal_data`): query-log rows after ``query_log_retention_days``, unsubscribed
 or blocked chats with their deliveries after ``subscriber_retention_days``."""
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 
 from sqlalchemy.engine import Engine
 
-from knowledge.personal_data import apply_retention
+from jobs.personal_data import apply_retention
 from knowledge.query_log import purge_older_than
 
 log = logging.getLogger(__name__)

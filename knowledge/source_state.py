@@ -30,6 +30,7 @@ class SourceState(SQLModel, table=True):
     etag: str | None = Field(default=None, max_length=500)
     last_modified: str | None = Field(default=None, max_length=100)
     item_ids: dict[str, list[str]] = Field(default_factory=dict, sa_type=sa.JSON)
+    location: str | None = Field(default=None, max_length=1000, description="URL/path the validators belong to.")
 
     @property
     def validators(self) -> dict[str, str]:
@@ -60,23 +61,3 @@ def save_state(engine: Engine, state: SourceState) -> SourceState:
         session.refresh(merged)
         return merged
 
-
-def _location_key(name: str) -> str:
-    return f"source-location:{name}"
-
-
-def stored_location(engine: Engine, name: str) -> str | None:
-    """Where the source's validators (ETag, Last-Modified) came from (None: not recorded yet)."""
-    from knowledge.models import KeyValue
-
-    with Session(engine, expire_on_commit=False) as session:
-        row = session.get(KeyValue, _location_key(name))
-        return row.value if row is not None else None
-
-
-def save_location(engine: Engine, name: str, location: str) -> None:
-    from knowledge.models import KeyValue, utcnow
-
-    with Session(engine, expire_on_commit=False) as session:
-        session.merge(KeyValue(key=_location_key(name), value=location, updated_at=utcnow()))
-        session.commit()

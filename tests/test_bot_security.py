@@ -7,7 +7,7 @@ import json
 
 from sqlmodel import Session, select
 
-from knowledge.models import QueryLog
+from knowledge.query_log import QueryLog
 from knowledge.subscriptions import Subscriber, get_subscriber
 from tests.bot_harness import running_bot
 from tests.fake_bot_api import BotApiError
@@ -78,7 +78,7 @@ async def test_the_same_error_reaches_the_admins_once(tiny_kb) -> None:
 async def test_only_group_admins_change_the_group_subscription(tiny_kb) -> None:
     statuses = {1: "member", 2: "administrator"}
 
-    def get_chat_member(params, files):  # noqa: ANN001, ANN202
+    async def get_chat_member(params, files):  # noqa: ANN001, ANN202
         user_id = int(params["user_id"])
         if user_id not in statuses:
             raise BotApiError(400, "Bad Request: user not found")
@@ -90,7 +90,7 @@ async def test_only_group_admins_change_the_group_subscription(tiny_kb) -> None:
                    if statuses[user_id] == "administrator" else {})}
 
     async with running_bot(tiny_kb) as bot:
-        bot.api.register_method("getChatMember", get_chat_member)
+        bot.api._methods["getChatMember"] = get_chat_member  # noqa: SLF001 - the fake has no getChatMember
         await bot.text(GROUP, "/abonnieren alle", user_id=1)
         assert "Administratoren" in bot.texts(GROUP)[-1]
         assert get_subscriber(tiny_kb.engine, chat_id=GROUP)[0] is None

@@ -7,7 +7,8 @@ from datetime import UTC, datetime
 
 from bot.event_messages import MAX_CAPTION, MAX_MESSAGE, render_notice
 from bot.formatting import safe_url, utf16_len
-from jobs.notices import EventInfo, Notice, ProjectInfo
+from jobs.notices import Notice
+from knowledge.models import Event, Project
 from tests.fake_bot_api import parse_entities
 
 START = datetime(2030, 3, 1, 9, 0, tzinfo=UTC)
@@ -21,38 +22,38 @@ def _valid(text: str, limit: int) -> str:
 
 def test_a_digest_over_the_limit_is_cut_between_lines_never_inside_a_link() -> None:
     projects = [
-        ProjectInfo(id=f"P{i}", title=f"Zweckverband „Wasser & Abwasser“ Nr. {i} 🤝" + " Kooperation" * 5,
+        Project(id=f"P{i}", title=f"Zweckverband „Wasser & Abwasser“ Nr. {i} 🤝" + " Kooperation" * 5,
                     topic="Wasser & Abwasser", url=f"https://portal.example/projekte/{i}?a=1&b=2&" + "x" * 40)
         for i in range(30)
     ]
-    message = render_notice(Notice("digest", 1, "de", projects=projects))
+    message = render_notice(Notice("digest", 1, "de", "Europe/Berlin", projects=projects))
     plain = _valid(message.html, MAX_MESSAGE)
     assert plain.rstrip().endswith("…") and "Nr. 0" in plain
 
 
 def test_a_long_broadcast_is_escaped_and_fits() -> None:
     text = "Hinweis <b>&amp; \"Zitat\"</b> " * 400
-    message = render_notice(Notice("broadcast", 1, "de", text=text))
+    message = render_notice(Notice("broadcast", 1, "de", "Europe/Berlin", text=text))
     plain = _valid(message.html, MAX_MESSAGE)
     assert "<b>&amp;" in plain  # the maintainers' text shows literally, it is not markup
 
 
 def test_an_event_caption_with_an_escape_heavy_title_fits_1024() -> None:
-    event = EventInfo(id="e1", title="&" * 300, start=START, description="<" * 2000, location="<Rathaus>")
-    message = render_notice(Notice("remind", 1, "de", event=event, days=1, calendar=b"BEGIN:VCALENDAR"))
+    event = Event(id="e1", title="&" * 300, start=START, description="<" * 2000, location="<Rathaus>")
+    message = render_notice(Notice("remind", 1, "de", "Europe/Berlin", event=event, days=1, calendar=b"BEGIN:VCALENDAR"))
     _valid(message.html, MAX_CAPTION)
-    announce = render_notice(Notice("announce", 1, "en", event=event))
+    announce = render_notice(Notice("announce", 1, "en", "Europe/Berlin", event=event))
     _valid(announce.html, MAX_MESSAGE)
 
 
 def test_unsafe_urls_never_reach_an_href() -> None:
-    event = EventInfo(id="e1", title="Webinar", start=START, online_url="javascript:alert(1)",
+    event = Event(id="e1", title="Webinar", start=START, online_url="javascript:alert(1)",
                       registration_url="https://anmeldung.example/?x=1&y=2")
-    text = render_notice(Notice("announce", 1, "de", event=event)).html
+    text = render_notice(Notice("announce", 1, "de", "Europe/Berlin", event=event)).html
     assert "javascript" not in text and 'href="https://anmeldung.example/?x=1&amp;y=2"' in text
-    digest = render_notice(Notice("digest", 1, "de", projects=[
-        ProjectInfo(id="p", title="Böse", topic="", url="JavaScript:alert(1)"),
-        ProjectInfo(id="q", title="Daten", topic="", url="data:text/html,<script>")])).html
+    digest = render_notice(Notice("digest", 1, "de", "Europe/Berlin", projects=[
+        Project(id="p", title="Böse", topic="", url="JavaScript:alert(1)"),
+        Project(id="q", title="Daten", topic="", url="data:text/html,<script>")])).html
     assert "href" not in digest and "Böse" in digest
     for bad in ("javascript:x", "data:x", "file:///etc/passwd", "https://", "https://a b", "http://x\n.de", "//x.de",
                 "vbscript:x", ""):

@@ -12,10 +12,11 @@ import pytest
 from sqlmodel import Session, SQLModel, select
 
 from knowledge.db import create_db_and_tables, make_engine
-from knowledge.models import QueryLog
-from knowledge.personal_data import PERSONAL_DATA, Person, apply_retention, erase_person, export_person
+from knowledge.query_log import QueryLog
+from jobs.personal_data import PERSONAL_DATA, Person, apply_retention, erase_person, export_person
 from knowledge.query_log import log_question, pseudonymise, record_feedback
-from knowledge.subscriptions import Broadcast, Delivery, Subscriber, SubscriberTopic, insert_deliveries, subscribe, unsubscribe
+from jobs.ledger import Broadcast, Delivery, insert_deliveries
+from knowledge.subscriptions import Subscriber, SubscriberTopic, subscribe, unsubscribe
 from tests.conftest import make_settings
 
 NOW = datetime(2030, 1, 15, 9, 0, tzinfo=UTC)
@@ -64,7 +65,7 @@ def test_every_table_with_a_person_column_is_registered(engine) -> None:
         for column in table.columns:
             if column.name in PERSONAL_COLUMNS:
                 assert (table.name, column.name) in registered, (
-                    f"{table.name}.{column.name} holds personal data: register it in knowledge.personal_data")
+                    f"{table.name}.{column.name} holds personal data: register it in jobs.personal_data")
 
 
 def test_export_then_erase_leaves_nothing_and_spares_others(engine) -> None:

@@ -1,5 +1,5 @@
 """/loeschen (/delete) and /meine_daten (/mydata): the user's rights of erasure and access
-(DSGVO Art. 17 and 15). Thin: parse → :mod:`knowledge.personal_data` (which knows every table
+(DSGVO Art. 17 and 15). Thin: parse → :mod:`jobs.personal_data` (which knows every table
 with personal data) → reply. Only in private chats, where the user alone can confirm."""
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from telegram.error import BadRequest
 from bot import callback_data
 from bot.context import IKZContext
 from bot.texts import language_of, t
-from knowledge.personal_data import erase_person, export_person, person_of, question_ids
+from jobs.personal_data import erase_person, export_person, person_of, question_ids
 
 log = logging.getLogger(__name__)
 
