@@ -20,6 +20,7 @@ import logging
 import os
 import sys
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from knowledge.kinds import INGEST_KINDS
 from knowledge.settings import Settings
@@ -37,9 +38,10 @@ def configure_logging(verbose: bool = False) -> None:
     for noisy in ("httpx", "httpcore", "telegram.ext.ExtBot", "apscheduler.executors.default", "faiss", "bm25s",
                   "alembic"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
-    from bot.log_redaction import install
+    from bot.log_redaction import install, install_privacy_filter
 
     install([os.environ.get("TELEGRAM_BOT_TOKEN", ""), os.environ.get("IKZ_TELEGRAM_BOT_TOKEN", "")])
+    install_privacy_filter()  # no message texts or names from PTB's debug dumps
 
 
 def make_settings(args: argparse.Namespace) -> Settings:
@@ -48,7 +50,12 @@ def make_settings(args: argparse.Namespace) -> Settings:
         overrides["data_dir"] = Path(args.data_dir)
     if getattr(args, "model", None):
         overrides["embedding_model"] = args.model
-    return Settings(**overrides)
+    settings = Settings(**overrides)
+    # the token may come from .env, not only the environment: redact whatever the settings hold
+    from bot.log_redaction import install
+
+    install(settings.secrets())
+    return settings
 
 
 def open_kb(settings: Settings):
@@ -331,7 +338,26 @@ def main(argv: list[str] | None = None) -> int:
     configure_logging(args.verbose)
     os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
-    return int(args.func(args) or 0)
+    from telegram.error import InvalidToken, NetworkError
+
+    try:
+        return int(args.func(args) or 0)
+    except NetworkError as exc:  # e.g. a typo in the host of TELEGRAM_API_URL
+        api = urlsplit(os.environ.get("TELEGRAM_API_URL") or Settings().telegram_api_url)
+        reason = str(exc)
+        for secret in Settings().secrets():
+            reason = reason.replace(secret, "***")
+        print(f"error: cannot reach the Telegram Bot API at {api.scheme}://{api.netloc} ({reason})", file=sys.stderr)
+        return 2
+    except InvalidToken:
+        # PTB's message contains the token itself: never print it
+        api = urlsplit(os.environ.get("TELEGRAM_API_URL") or Settings().telegram_api_url)
+        print(
+            "error: Telegram rejected the bot token. Check TELEGRAM_BOT_TOKEN (environment or .env) "
+            f"and TELEGRAM_API_URL (now {api.scheme}://{api.netloc}{api.path.split('/bot')[0]}/bot…).",
+            file=sys.stderr,
+        )
+        return 2
 
 
 if __name__ == "__main__":

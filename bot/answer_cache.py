@@ -35,3 +35,9 @@ class AnswerCache:
         if answer is not None:
             self.put(qid, answer)
         return answer
+
+    def discard(self, qids: set[int]) -> None:
+        """Forget these answers (their questions were erased)."""
+        with self._lock:
+            for qid in qids:
+                self._answers.pop(qid, None)

@@ -18,7 +18,7 @@ from telegram.ext import CallbackQueryHandler, CommandHandler, InlineQueryHandle
 from bot import callback_data, commands, scheduling_events, scheduling_maintenance
 from bot.context import IKZContext
 from bot.errors import error_handler
-from bot.handlers import admin, chat, subscriptions
+from bot.handlers import admin, chat, privacy, subscriptions
 from bot.services import Services
 from knowledge.clock import Clock, utc_now
 from knowledge.service import KnowledgeBase
@@ -38,6 +38,10 @@ def register_handlers(application: Application) -> None:
     add(CommandHandler(commands.MY_SUBSCRIPTIONS.names, subscriptions.my_subscriptions))
     add(CommandHandler(commands.UNSUBSCRIBE.names, subscriptions.unsubscribe_command))
     add(CallbackQueryHandler(subscriptions.subscription_button, pattern=callback_data.handler_pattern("subscriptions")))
+    # Data protection: /meine_daten and /loeschen (private chats only).
+    add(CommandHandler(commands.MY_DATA.names, privacy.export_command))
+    add(CommandHandler(commands.ERASE.names, privacy.erase_command))
+    add(CallbackQueryHandler(privacy.erase_button, pattern=callback_data.handler_pattern("privacy")))
     # Maintainer commands (refused politely for everybody else).
     add(CommandHandler(commands.REINDEX.names, admin.admin_only(admin.on_reindex)))
     add(CommandHandler(commands.STATUS.names, admin.admin_only(admin.on_status)))

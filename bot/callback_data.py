@@ -24,7 +24,15 @@ code           fields                     meaning
 ``sub:x``                                 close the subscription keyboard
 ``adm:bc:ok``  broadcast token            send a prepared broadcast
 ``adm:bc:no``  broadcast token            cancel it
+``priv:del:ok``                           confirm /loeschen (erase everything about me)
+``priv:del:no``                           cancel it
 =============  =========================  =================================================
+
+Binding: the actions marked ``owner_bound`` (``m``, ``M``, ``f``) name a logged question; they
+are honoured only for the user who asked it (the question's pseudonym must be the presser's),
+so forged or replayed ids never show or rate somebody else's question. All other actions show
+public knowledge-base content or act on the presser's own chat, and their areas check
+permissions (group administrators, maintainers).
 
 ``ref`` = kind letter (see knowledge.kinds) + item id, or ``#`` + 12 hex digits (hash of a long id),
 made by :func:`item_ref`.
@@ -58,6 +66,7 @@ class Action:
     code: str
     fields: tuple[str, ...]
     area: str
+    owner_bound: bool = False  # the first field is a query id that only its asker may use
 
     def regex(self) -> re.Pattern[str]:
         parts = [re.escape(self.code)] + [f"({field})" for field in self.fields]
@@ -65,9 +74,9 @@ class Action:
 
 
 ACTIONS: tuple[Action, ...] = (
-    Action("m", (QUERY_ID, PAGE), "chat"),
-    Action("M", (QUERY_ID, PAGE), "chat"),
-    Action("f", (QUERY_ID, "[01]"), "chat"),
+    Action("m", (QUERY_ID, PAGE), "chat", owner_bound=True),
+    Action("M", (QUERY_ID, PAGE), "chat", owner_bound=True),
+    Action("f", (QUERY_ID, "[01]"), "chat", owner_bound=True),
     Action("o", (ITEM_REF,), "chat"),
     Action("s", (ITEM_REF,), "chat"),
     Action("d", (ITEM_REF,), "chat"),
@@ -80,6 +89,8 @@ ACTIONS: tuple[Action, ...] = (
     Action("sub:x", (), "subscriptions"),
     Action("adm:bc:ok", (TOKEN_HEX_12,), "admin"),
     Action("adm:bc:no", (TOKEN_HEX_12,), "admin"),
+    Action("priv:del:ok", (), "privacy"),
+    Action("priv:del:no", (), "privacy"),
 )
 _BY_CODE = {action.code: action for action in ACTIONS}
 _REGEX = {action.code: action.regex() for action in ACTIONS}
@@ -102,6 +113,12 @@ def build(code: str, *args: object) -> str:
     if not _REGEX[code].match(data):
         raise ValueError(f"callback data {data!r} does not fit action {code!r}")
     return data
+
+
+def is_owner_bound(code: str) -> bool:
+    """True for actions whose query id may only be used by the user who asked the question."""
+    action = _BY_CODE.get(code)
+    return action is not None and action.owner_bound
 
 
 def parse(data: str | None) -> Callback | None:

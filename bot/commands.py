@@ -63,6 +63,10 @@ SUBSCRIBE = CommandSpec(("abonnieren", "subscribe"), "Veranstaltungen abonnieren
 MY_SUBSCRIPTIONS = CommandSpec(("meine_abos", "my_subscriptions"), "Meine Abonnements", "My subscriptions")
 UNSUBSCRIBE = CommandSpec(("abbestellen", "unsubscribe"), "Abonnement beenden", "Unsubscribe")
 SUBSCRIPTION_COMMANDS: tuple[CommandSpec, ...] = (SUBSCRIBE, MY_SUBSCRIPTIONS, UNSUBSCRIBE)
+# Data protection: the user's rights of access and erasure (bot.handlers.privacy).
+MY_DATA = CommandSpec(("meine_daten", "mydata"), "Meine gespeicherten Daten", "My stored data")
+ERASE = CommandSpec(("loeschen", "delete"), "Meine Daten löschen", "Delete my data")
+PRIVACY_COMMANDS: tuple[CommandSpec, ...] = (MY_DATA, ERASE)
 # Maintainer commands are not in everybody's menu; admins get them in their own chat's menu.
 REINDEX = CommandSpec(("reindex",), "Quellen jetzt aktualisieren", "Refresh sources now")
 STATUS = CommandSpec(("status",), "Zustand von Wissensbasis und Quellen", "State of knowledge base and sources")
@@ -70,7 +74,7 @@ STATS = CommandSpec(("stats",), "Nutzungsstatistik (Tage)", "Usage statistics (d
 UNANSWERED = CommandSpec(("unbeantwortet", "unanswered"), "Unbeantwortete und 👎-Fragen", "Unanswered and 👎 questions")
 BROADCAST = CommandSpec(("broadcast",), "Nachricht an alle Abonnenten", "Message to all subscribers")
 ADMIN_COMMANDS: tuple[CommandSpec, ...] = (REINDEX, STATUS, STATS, UNANSWERED, BROADCAST)
-PUBLIC_MENU: tuple[CommandSpec, ...] = CHAT_COMMANDS + SUBSCRIPTION_COMMANDS
+PUBLIC_MENU: tuple[CommandSpec, ...] = CHAT_COMMANDS + SUBSCRIPTION_COMMANDS + PRIVACY_COMMANDS
 
 _CHAT_BY_NAME = {name: command for command in CHAT_COMMANDS for name in command.names}
 

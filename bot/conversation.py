@@ -126,8 +126,16 @@ class Conversation:
     def privacy(self, lang: str) -> Reply:
         if self.settings.privacy_text:
             return Reply().add(self.settings.privacy_text)
-        return Reply().add(text_span("privacy_default", lang, days=self.settings.query_log_retention_days,
-                                     contact=self.settings.contact_text))
+        return Reply().add(text_span(
+            "privacy_statement", lang, days=self.settings.query_log_retention_days,
+            sub_days=self.settings.subscriber_retention_days, follow_up=max(1, self.settings.follow_up_seconds // 60),
+            contact=self.settings.contact_text,
+        ))
+
+    def forget(self, user_id: int | str, erased_question_ids: set[int]) -> None:
+        """After /loeschen: nothing of the user stays in memory either (follow-ups, cached answers)."""
+        self.follow_ups.forget_user(user_id)
+        self.answers.discard(erased_question_ids)
 
     # --- buttons -------------------------------------------------------------------------------------
     def press(self, turn: Turn, data: str | None) -> Reply:
@@ -137,6 +145,8 @@ class Conversation:
         if parsed is None:
             return invalid_button(lang)
         action, args = parsed
+        if callback_data.is_owner_bound(action) and not self.question_log.asked_by(int(args[0]), turn.user_id):
+            return invalid_button(lang)  # somebody else's question (or forged, or erased)
         if action in ("m", "M"):
             return self.browsing.more_results(int(args[0]), int(args[1]), lang, replace=action == "M")
         if action == "f":

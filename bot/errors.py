@@ -1,4 +1,5 @@
-"""The one global error handler: log with traceback, apologise to the user, tell the admin chat."""
+"""The one global error handler: log with traceback, apologise to the user, tell the admin chat
+(de-duplicated and throttled by :class:`bot.error_reports.ErrorReports`)."""
 
 from __future__ import annotations
 
@@ -45,10 +46,18 @@ async def error_handler(update: object, context: IKZContext) -> None:
         except Exception:  # noqa: BLE001 - nothing more we can do for this user
             log.warning("could not send the apology", exc_info=True)
     error = context.error
+    if "services" not in context.application.bot_data:
+        return
+    left_out = context.services.error_reports.admit(error)
+    if left_out is None:
+        log.info("error report to the admins left out (same error reported recently)")
+        return
     text = (
         f"⚠️ <b>Fehler</b> bei {html.escape(_where(update))}:\n"
-        f"<code>{html.escape(type(error).__name__)}: {html.escape(str(error))[:3000]}</code>"
+        f"<code>{html.escape(type(error).__name__)}: {html.escape(str(error)[:1500])}</code>"
     )
+    if left_out:
+        text += f"\n(+ {left_out} gleiche Fehler seit der letzten Meldung nicht gemeldet)"
     for chat_id in _admin_chats(context):
         try:
             await context.bot.send_message(chat_id, text)

@@ -6,6 +6,7 @@ import html
 from zoneinfo import ZoneInfo
 
 from bot.event_time import format_when
+from bot.formatting import fit_html, safe_url, utf16_len
 from bot.texts import t
 from jobs.calendar_file import ics_filename
 from jobs.notices import Notice
@@ -19,13 +20,15 @@ def event_lines(event: Event, lang: str, tz: ZoneInfo, *, description: bool = Tr
     lines = [f"<b>{esc(event.title)}</b>", t("ev_when", lang, when=esc(format_when(event.start, event.end, lang, tz)))]
     if event.location:
         lines.append(t("ev_where", lang, where=esc(event.location)))
-    if event.online_url and not event.cancelled:
-        lines.append(t("ev_online", lang, url=esc(event.online_url, quote=True)))
+    online_url = safe_url(event.online_url)
+    if online_url and not event.cancelled:
+        lines.append(t("ev_online", lang, url=esc(online_url, quote=True)))
     if description and event.description:
         text = event.description if len(event.description) <= 400 else event.description[:397] + "…"
         lines.append(esc(text))
-    if event.registration_url and not event.cancelled:
-        lines.append(t("ev_registration", lang, url=esc(event.registration_url, quote=True)))
+    registration_url = safe_url(event.registration_url)
+    if registration_url and not event.cancelled:
+        lines.append(t("ev_registration", lang, url=esc(registration_url, quote=True)))
     return lines
 
 
@@ -47,16 +50,16 @@ def render_notice(notice: Notice) -> OutgoingMessage:
     lang, tz = notice.language, ZoneInfo(notice.timezone)
     if notice.kind == "broadcast":
         text = f"{t('ev_broadcast_title', lang)}\n\n{html.escape(notice.text or '')}"
-        return OutgoingMessage(text[:MAX_MESSAGE])
+        return OutgoingMessage(fit_html(text, MAX_MESSAGE))
     if notice.kind == "digest":
         lines = [t("ev_digest_title", lang), ""]
         for project in notice.projects[:30]:
             title = html.escape(project.title)
-            if project.url:
-                title = f'<a href="{html.escape(project.url, quote=True)}">{title}</a>'
+            if url := safe_url(project.url):
+                title = f'<a href="{html.escape(url, quote=True)}">{title}</a>'
             lines.append(f"• {title} <i>({html.escape(project.topic)})</i>" if project.topic else f"• {title}")
         lines += ["", t("ev_footer", lang)]
-        return OutgoingMessage("\n".join(lines)[:MAX_MESSAGE])
+        return OutgoingMessage(fit_html("\n".join(lines), MAX_MESSAGE))
     assert notice.event is not None
     event = notice.event
     with_file = notice.calendar is not None and notice.kind in ("remind", "change")
@@ -66,8 +69,8 @@ def render_notice(notice: Notice) -> OutgoingMessage:
     lines.append(t("ev_footer", lang))
     text = "\n".join(lines)
     if with_file:
-        if len(text) > MAX_CAPTION:
+        if utf16_len(text) > MAX_CAPTION:
             text = "\n".join([_heading(notice), f"<b>{html.escape(event.title[:300])}</b>",
                               t("ev_when", lang, when=html.escape(format_when(event.start, event.end, lang, tz)))])
-        return OutgoingMessage(text, (ics_filename(event), notice.calendar))
-    return OutgoingMessage(text[:MAX_MESSAGE])
+        return OutgoingMessage(fit_html(text, MAX_CAPTION), (ics_filename(event), notice.calendar))
+    return OutgoingMessage(fit_html(text, MAX_MESSAGE))

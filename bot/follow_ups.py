@@ -56,3 +56,10 @@ class FollowUps:
     def remember(self, chat_key: int | str, *, search_text: str, question: str, filters: QueryFilters) -> None:
         with self._lock:
             self._recent[chat_key] = PreviousQuestion(search_text, question, filters, self.clock())
+
+    def forget_user(self, user_id: int | str) -> None:
+        """Drop every previous question of ``user_id`` (chat keys end in ``:<user id>``)."""
+        suffix = f":{user_id}"
+        with self._lock:
+            for key in [k for k in self._recent if str(k).endswith(suffix) or k == user_id]:
+                del self._recent[key]

@@ -20,6 +20,23 @@ def utf16_len(text: str) -> int:
     return len(text.encode("utf-16-le")) // 2
 
 
+# --- URLs ----------------------------------------------------------------------------------------
+_SAFE_URL = re.compile(r"^(?:https?://[^\s/?#]+|mailto:|tg://)\S*$", re.IGNORECASE)
+MAX_URL_CHARS = 2000
+
+
+def safe_url(url: str | None) -> str | None:
+    """``url`` when it is an http(s) (with a host), mailto or tg link without spaces or control
+    characters; None otherwise (``javascript:``, ``data:``, ``file:`` …). The one URL check for every link
+    that comes from the knowledge base (chat replies, inline results, event notices)."""
+    if not url:
+        return None
+    url = url.strip()
+    if len(url) > MAX_URL_CHARS or not _SAFE_URL.match(url) or any(ord(c) < 32 or ord(c) == 127 for c in url):
+        return None
+    return url
+
+
 # --- HTML --------------------------------------------------------------------------------------
 def span_html(span: Span) -> str:
     if span.style == "html":
@@ -27,8 +44,9 @@ def span_html(span: Span) -> str:
     text = html.escape(span.text, quote=False)
     if span.style in ("b", "i", "code"):
         return f"<{span.style}>{text}</{span.style}>"
-    if span.style == "link" and span.url and re.match(r"^(https?|tg|mailto):", span.url):
-        return f'<a href="{html.escape(span.url, quote=True)}">{text}</a>'
+    url = safe_url(span.url) if span.style == "link" else None
+    if url:
+        return f'<a href="{html.escape(url, quote=True)}">{text}</a>'
     return text
 
 
@@ -36,9 +54,8 @@ def line_html(line: Line) -> str:
     return "".join(span_html(span) for span in line)
 
 
-def _split_long_line(line: Line, limit: int) -> list[str]:
-    """A line too long for one message, cut into pieces of plain escaped text (markup dropped)."""
-    plain = line_plain(line)
+def _split_plain(plain: str, limit: int) -> list[str]:
+    """Plain text too long for one message, cut at spaces into escaped pieces of at most ``limit``."""
     pieces, current = [], ""
     for word in re.split(r"(\s+)", plain):
         while word:
@@ -57,13 +74,21 @@ def _split_long_line(line: Line, limit: int) -> list[str]:
     return [html.escape(piece, quote=False) for piece in pieces]
 
 
-def render_html(reply: Reply, limit: int = MAX_MESSAGE_CHARS) -> list[str]:
-    """The reply as one or more HTML messages, each at most ``limit`` characters long."""
+def _split_long_line(line: Line, limit: int) -> list[str]:
+    """A line too long for one message, cut into pieces of plain escaped text (markup dropped)."""
+    return _split_plain(line_plain(line), limit)
+
+
+def split_html_lines(lines: Sequence[str], limit: int = MAX_MESSAGE_CHARS) -> list[str]:
+    """Complete HTML lines packed into messages of at most ``limit`` UTF-16 units.
+
+    Messages break only between lines, so never inside a tag or an entity; a single line longer
+    than ``limit`` is sent as plain escaped text, cut at spaces.
+    """
     rendered: list[str] = []
-    for line in reply.lines:
-        text = line_html(line)
+    for text in lines:
         if utf16_len(text) > limit:
-            rendered.extend(_split_long_line(line, limit))
+            rendered.extend(_split_plain(html_to_plain(text), limit))
         else:
             rendered.append(text)
     messages: list[str] = []
@@ -80,6 +105,40 @@ def render_html(reply: Reply, limit: int = MAX_MESSAGE_CHARS) -> list[str]:
     if current or not messages:
         messages.append("\n".join(current).strip("\n") or "…")
     return messages
+
+
+def split_html(text: str, limit: int = MAX_MESSAGE_CHARS) -> list[str]:
+    """An HTML text (lines of complete markup) as messages of at most ``limit`` UTF-16 units."""
+    return split_html_lines(text.split("\n"), limit)
+
+
+def fit_html(text: str, limit: int = MAX_MESSAGE_CHARS) -> str:
+    """An HTML text shortened to one message of at most ``limit`` UTF-16 units, ending in "…"
+    when something had to be left out: whole lines while they fit, then as much of the next line
+    as plain escaped text as still fits (never a cut inside a tag or an entity)."""
+    if utf16_len(text) <= limit:
+        return text
+    kept: list[str] = []
+    size = 0
+    for line in text.split("\n"):
+        extra = utf16_len(line) + (1 if kept else 0)
+        if size + extra > limit - 2:
+            room = limit - size - (1 if kept else 0) - 1
+            pieces = _split_plain(html_to_plain(line), room + 8) if room > 16 else []
+            kept.append((pieces[0] if pieces else "") + "…")
+            break
+        kept.append(line)
+        size += extra
+    return "\n".join(kept)
+
+
+def render_html(reply: Reply, limit: int = MAX_MESSAGE_CHARS) -> list[str]:
+    """The reply as one or more HTML messages, each at most ``limit`` UTF-16 units long."""
+    rendered: list[str] = []
+    for line in reply.lines:
+        text = line_html(line)
+        rendered.extend(_split_long_line(line, limit) if utf16_len(text) > limit else [text])
+    return split_html_lines(rendered, limit)
 
 
 # --- plain text (console) --------------------------------------------------------------------------
@@ -139,7 +198,7 @@ def short_label(text: str, limit: int = MAX_BUTTON_LABEL) -> str:
 # --- Telegram keyboards --------------------------------------------------------------------------------
 def is_valid_button(button: Button) -> bool:
     if button.url:
-        return True
+        return safe_url(button.url) is not None
     return button.data is not None and 0 < len(button.data.encode("utf-8")) <= MAX_CALLBACK_BYTES
 
 
@@ -150,7 +209,7 @@ def inline_keyboard(rows: Sequence[Sequence[Button]]):  # noqa: ANN201 - InlineK
     keyboard = []
     for row in rows:
         buttons = [
-            InlineKeyboardButton(short_label(b.label), url=b.url) if b.url
+            InlineKeyboardButton(short_label(b.label), url=safe_url(b.url)) if b.url
             else InlineKeyboardButton(short_label(b.label), callback_data=b.data)
             for b in row
             if is_valid_button(b)

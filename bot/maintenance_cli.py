@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 from bot.formatting import html_to_plain
 from bot.maintenance_reports import chart_labels, duration, stats_html
 from jobs.refresh import RefreshRunner, UnknownSource
-from jobs.retention import enforce_query_log_retention
+from jobs.retention import enforce_retention
 from knowledge.clock import utc_now
 from knowledge.settings import Settings
 from knowledge.source_state import all_states
@@ -127,11 +127,13 @@ def run_maintenance_job(settings: Settings, name: str) -> int:
     if name == "retention":
         kb = _open_kb(settings)
         try:
-            deleted = enforce_query_log_retention(kb.engine, retention_days=settings.query_log_retention_days,
-                                                  now=utc_now())
+            counts = enforce_retention(kb.engine, settings, now=utc_now())
         finally:
             kb.close()
-        print(f"Query log retention ({settings.query_log_retention_days} days): {deleted} question(s) deleted")
+        print(f"Retention (questions {settings.query_log_retention_days} days, ended subscriptions "
+              f"{settings.subscriber_retention_days} days): "
+              + (", ".join(f"{n} from {table}" for table, n in sorted(counts.items()) if n) or "nothing")
+              + " deleted")
         return 0
     print(f"error: unknown job {name!r}", file=sys.stderr)
     return 2

@@ -25,6 +25,16 @@ class QuestionLog:
         user_hash = pseudonymise(self._key, user_id) if user_id is not None else None
         return log_question(self.engine, user_id_hash=user_hash, question=question, answer=answer, channel=channel)
 
+    def pseudonym(self, user_id: int | str) -> str:
+        return pseudonymise(self._key, user_id)
+
+    def asked_by(self, qid: int, user_id: int | str | None) -> bool:
+        """True when logged question ``qid`` exists and was asked by ``user_id``."""
+        if user_id is None:
+            return False
+        row = logged_question(self.engine, qid)
+        return row is not None and row.user_hash == self.pseudonym(user_id)
+
     def question(self, qid: int) -> str | None:
         """The text of logged question ``qid`` (None when unknown or deleted)."""
         row = logged_question(self.engine, qid)

@@ -1,4 +1,5 @@
-"""Per-user question rate limit (sliding one-minute window, injectable clock)."""
+"""Per-user rate limits (sliding one-minute window, injectable clock): questions, and button
+presses plus inline queries. A user over the limit is told so once per window, not per message."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ class UserRateLimiter:
         self.per_minute = per_minute
         self.clock = clock
         self._events: dict[int | str, deque[datetime]] = {}
+        self._notified: dict[int | str, datetime] = {}
         self._lock = threading.Lock()
 
     def allow(self, user_id: int | str) -> bool:
@@ -31,6 +33,18 @@ class UserRateLimiter:
             events.append(now)
             if len(self._events) > 10_000:  # forget idle users now and then
                 self._events = {k: v for k, v in self._events.items() if v and now - v[-1] < WINDOW}
+                self._notified = {k: v for k, v in self._notified.items() if now - v < WINDOW}
+            return True
+
+    def first_refusal(self, user_id: int | str) -> bool:
+        """True once per window for a refused user: only then is the "slow down" notice sent
+        (a flood of 200 messages gets one reply, not 188, and does not use up the send budget)."""
+        now = self.clock()
+        with self._lock:
+            last = self._notified.get(user_id)
+            if last is not None and now - last < WINDOW:
+                return False
+            self._notified[user_id] = now
             return True
 
     def retry_after_s(self, user_id: int | str) -> int:

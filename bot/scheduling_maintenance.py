@@ -19,7 +19,7 @@ from bot.commands import ADMIN_COMMANDS, PUBLIC_MENU, menu
 from bot.context import IKZContext
 from bot.texts import t
 from jobs.refresh import RefreshRunner, UnknownSource
-from jobs.retention import enforce_query_log_retention
+from jobs.retention import enforce_retention
 from knowledge.source_state import STATUS_ERROR, all_states
 from knowledge.sources.config import SourcesFileError
 
@@ -114,10 +114,9 @@ async def refresh_source_job(context: IKZContext) -> None:
 
 
 async def retention_job(context: IKZContext) -> None:
-    """Delete query-log rows older than the retention period."""
+    """Delete everything past its retention period (query log, ended subscriptions, their deliveries)."""
     services = context.services
-    await asyncio.to_thread(enforce_query_log_retention, services.kb.engine,
-                            retention_days=services.settings.query_log_retention_days, now=services.clock())
+    await asyncio.to_thread(enforce_retention, services.kb.engine, services.settings, now=services.clock())
 
 
 async def set_admin_menus(context: IKZContext) -> None:

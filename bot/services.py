@@ -13,6 +13,7 @@ from knowledge.service import KnowledgeBase
 from knowledge.settings import Settings
 
 from bot.conversation import Conversation
+from bot.error_reports import ErrorReports
 from bot.rate_limit import UserRateLimiter
 
 
@@ -27,6 +28,8 @@ class Services:
     started_at: datetime = field(default_factory=utc_now)  # by ``clock``, so uptime is measured on one clock
     # Per-process state of other areas (event delivery, pending broadcasts …), keyed by name.
     extras: dict[str, Any] = field(default_factory=dict)
+    button_limiter: UserRateLimiter | None = None  # presses and inline queries
+    error_reports: ErrorReports | None = None
 
     @classmethod
     def create(cls, settings: Settings, kb: KnowledgeBase, clock: Clock) -> Services:
@@ -36,4 +39,6 @@ class Services:
             conversation=Conversation(kb, settings, clock),
             rate_limiter=UserRateLimiter(settings.rate_limit_per_minute, clock),
             refresh_runner=RefreshRunner(kb, settings.sources_file, clock=clock),
+            button_limiter=UserRateLimiter(settings.button_rate_limit_per_minute, clock),
+            error_reports=ErrorReports(settings.error_report_interval_s, clock),
         )

@@ -21,7 +21,13 @@ import httpx
 from knowledge.clock import Clock, utc_now
 from knowledge.ingest.records import Problem
 from knowledge.service import KnowledgeBase, Progress
-from knowledge.source_state import STATUS_ERROR, STATUS_NOT_MODIFIED, STATUS_OK, get_state, save_state
+from knowledge.source_state import (
+    STATUS_ERROR,
+    STATUS_NOT_MODIFIED,
+    STATUS_OK,
+    get_state,
+    save_state,
+)
 from knowledge.sources.conditional_http import SourceFetchError, make_client
 from knowledge.sources.config import find_source, load_sources
 from knowledge.sources.fetching import fetch_source
@@ -79,10 +85,16 @@ def refresh_source(
     result = SourceRunResult(name, STATUS_OK)
     try:
         validators = state.validators if state.last_success_at is not None else None
+        location = str(getattr(source, "location", ""))
+        if validators and state.location not in (None, location):
+            # the validators belong to the old URL: a 304 from the new one would keep stale items
+            log.info("source %s: its URL changed; fetching in full without the old ETag/Last-Modified", name)
+            validators = None
         with client_factory(source.timeout_s) as client:  # type: ignore[attr-defined]
             if progress:
                 progress(f"{name}: fetch", 0, 1)
-            fetched = fetch_source(source, client=client, validators=validators, progress=progress)
+            fetched = fetch_source(source, client=client, validators=validators, progress=progress,
+                                   limits=kb.ingest_limits)
         result.problems = fetched.problems
         if fetched.not_modified:
             result.status = STATUS_NOT_MODIFIED
@@ -106,6 +118,7 @@ def refresh_source(
             state.last_modified = fetched.validators.get("last_modified")
         state.last_success_at = clock()
         state.last_error = None
+        state.location = location
     except Exception as exc:  # noqa: BLE001 - one failing source must never stop the others
         log.warning("refreshing source %s failed: %s", name, exc, exc_info=not isinstance(exc, SourceFetchError))
         result.status = STATUS_ERROR

@@ -1,4 +1,6 @@
-"""Query-log retention: questions older than ``settings.query_log_retention_days`` are deleted."""
+"""Retention: everything past its period is deleted, driven by the personal-data registry
+(:mod:`jobs.personal_data`): query-log rows after ``query_log_retention_days``, unsubscribed
+or blocked chats with their deliveries after ``subscriber_retention_days``."""
 
 from __future__ import annotations
 
@@ -7,13 +9,23 @@ from datetime import UTC, datetime
 
 from sqlalchemy.engine import Engine
 
+from jobs.personal_data import apply_retention
 from knowledge.query_log import purge_older_than
 
 log = logging.getLogger(__name__)
 
 
+def enforce_retention(engine: Engine, settings: object, *, now: datetime | None = None) -> dict[str, int]:
+    """Delete every expired row of every table with personal data; counts per table. Idempotent."""
+    counts = apply_retention(engine, settings, now=now or datetime.now(UTC))
+    deleted = {table: n for table, n in counts.items() if n}
+    if deleted:
+        log.info("retention: deleted %s", ", ".join(f"{n} from {table}" for table, n in sorted(deleted.items())))
+    return counts
+
+
 def enforce_query_log_retention(engine: Engine, *, retention_days: int, now: datetime | None = None) -> int:
-    """Delete expired query-log rows; returns how many were deleted. Idempotent."""
+    """Delete expired query-log rows only; returns how many were deleted. Idempotent."""
     deleted = purge_older_than(engine, days=retention_days, now=now or datetime.now(UTC))
     if deleted:
         log.info("query log retention: %d question(s) older than %d days deleted", deleted, retention_days)

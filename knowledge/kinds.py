@@ -30,7 +30,7 @@ class ItemKind:
     name: str
     plural: str
     model: type[SQLModel]
-    load: Callable[[Path], LoadResult]
+    load: Callable[..., LoadResult]  # (path, limits=DEFAULT_LIMITS)
     chunks: Callable[[Any, ChunkOptions], list[ChunkDraft]]  # (row, options) -> the row's passages
     letter: str
     icon: str

@@ -21,6 +21,7 @@ from sqlmodel import Field, Session, SQLModel
 
 from knowledge.answers import Answer
 from knowledge.clock import utc_now
+from knowledge.ingest.limits import strip_control_chars
 from knowledge.models import aware_column
 from knowledge.settings import Settings
 
@@ -93,7 +94,7 @@ def log_question(
         asked_at=asked_at or utc_now(),
         user_hash=user_id_hash,
         channel=channel,
-        question=question[:4000],
+        question=strip_control_chars(question)[:4000],  # NUL would make PostgreSQL refuse the row
         answered=bool(answer and answer.answered),
         top_ids=[f"{hit.kind}:{hit.id}" for hit in (answer.hits[:5] if answer else [])],
         top_topic=(answer.best.item.topic or None) if answer and answer.best else None,

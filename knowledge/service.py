@@ -27,7 +27,8 @@ from knowledge.catalog_queries import CatalogQueries
 from knowledge.confidence import Calibration, ConfidenceModel, Signals
 from knowledge.db import create_db_and_tables, make_engine
 from knowledge.glossary import expand_query, expansion_terms
-from knowledge.indexing import build_vector_index, embed_missing
+from knowledge.indexing import MAX_EMBED_CHARS, build_vector_index, embed_missing
+from knowledge.ingest.limits import IngestLimits
 from knowledge.ingest.records import LoadResult, Problem
 from knowledge.models import Chunk
 from knowledge.probes import IN_SCOPE_PROBES, OUT_OF_SCOPE_PROBES
@@ -108,8 +109,12 @@ class KnowledgeBase(CatalogQueries):
         self.engine.dispose()
 
     # --- ingestion -------------------------------------------------------------------------------
+    @property
+    def ingest_limits(self) -> IngestLimits:
+        return IngestLimits.from_settings(self.settings)
+
     def load(self, kind: str, path: Path) -> LoadResult:
-        return ingest_kind(kind).load(Path(path))
+        return ingest_kind(kind).load(Path(path), self.ingest_limits)
 
     def ingest(self, kind: str, path: Path, *, source: str | None = None, progress: Progress | None = None) -> IngestReport:
         """Load a file/folder, upsert its records and update the index (changed chunks only)."""
@@ -287,7 +292,7 @@ class KnowledgeBase(CatalogQueries):
             residual = list(dict.fromkeys(before.residual_words + understood.residual_words))
             understood = UnderstoodQuery(question, merged, residual, understood.period or before.period)
             search_text = f"{previous_text} {search_text}"
-        vector = self.encoder.encode_queries([search_text])[0]
+        vector = self.encoder.encode_queries([search_text[:MAX_EMBED_CHARS]])[0]
         answer = retrieve(
             snapshot, vector, understood, k=k, model=self.confidence_model(), params=self.params,
             search_text=search_text, anchors=self.anchors(), now=now,

@@ -39,6 +39,14 @@ class Settings(BaseSettings):
     chunk_overlap_words: int = Field(25, ge=0, le=200)
     fusion: str = Field("linear", pattern="^(linear|rrf)$", description="Hybrid fusion: linear or rrf.")
 
+    # --- ingestion limits (docs/SECURITY.md) -------------------------------------------------
+    ingest_max_file_bytes: int = Field(50 * 1024 * 1024, ge=1024, description="Largest input file.")
+    ingest_max_unpacked_bytes: int = Field(100 * 1024 * 1024, ge=1024, description="Largest unpacked DOCX.")
+    ingest_max_elements: int = Field(200_000, ge=100, description="HTML tags, PDF pages, events per file.")
+    ingest_max_field_chars: int = Field(100_000, ge=1000, description="Longest field of a record.")
+    ingest_max_document_chars: int = Field(2_000_000, ge=1000, description="Longest extracted document text.")
+    ingest_time_budget_s: float = Field(60.0, gt=0, description="Parsing time per file.")
+
     # --- Telegram --------------------------------------------------------------------------
     telegram_bot_token: SecretStr | None = Field(
         None, validation_alias=AliasChoices("TELEGRAM_BOT_TOKEN", "IKZ_TELEGRAM_BOT_TOKEN")
@@ -52,6 +60,10 @@ class Settings(BaseSettings):
     admin_ids: Annotated[list[int], NoDecode] = Field(default_factory=list)
     admin_chat_id: int | None = Field(None, description="Chat that receives error reports.")
     rate_limit_per_minute: int = Field(12, ge=1, description="Questions per user and minute.")
+    button_rate_limit_per_minute: int = Field(
+        30, ge=1, description="Button presses and inline queries per user and minute."
+    )
+    error_report_interval_s: int = Field(300, ge=1, description="One admin report per kind of error in this time.")
     max_question_chars: int = Field(500, ge=20)
     max_document_bytes: int = Field(20 * 1024 * 1024, description="Largest file the bot sends (Bot API: 50 MB).")
     follow_up_seconds: int = Field(600, description="How long a follow-up refines the previous question.")
@@ -78,6 +90,9 @@ class Settings(BaseSettings):
     delivery_max_attempts: int = Field(5, ge=1, description="Retryable failures before a delivery is given up.")
     sources_file: Path | None = Field(None, description="TOML file listing knowledge sources.")
     query_log_retention_days: int = Field(90, ge=1)
+    subscriber_retention_days: int = Field(
+        30, ge=1, description="Unsubscribed or blocked chats: their subscription and deliveries are deleted after this."
+    )
     pseudonym_key: SecretStr | None = Field(None, description="Key for pseudonymising user ids in the query log.")
 
     @field_validator("admin_ids", "reminder_days", mode="before")
@@ -94,6 +109,20 @@ class Settings(BaseSettings):
         if isinstance(value, int):
             return [value]
         return value
+
+    def secrets(self) -> list[str]:
+        """Values that must never appear in logs (the bot token, the pseudonym key, DB password)."""
+        values = [secret.get_secret_value() for secret in (self.telegram_bot_token, self.pseudonym_key) if secret]
+        if self.database_url:
+            from sqlalchemy.engine import make_url
+
+            try:
+                password = make_url(self.database_url).password
+            except Exception:  # noqa: BLE001 - an unparsable URL fails later with its own message
+                password = None
+            if password:
+                values.append(str(password))
+        return values
 
     @property
     def resolved_database_url(self) -> str:

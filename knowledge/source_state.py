@@ -30,6 +30,7 @@ class SourceState(SQLModel, table=True):
     etag: str | None = Field(default=None, max_length=500)
     last_modified: str | None = Field(default=None, max_length=100)
     item_ids: dict[str, list[str]] = Field(default_factory=dict, sa_type=sa.JSON)
+    location: str | None = Field(default=None, max_length=1000, description="URL/path the validators belong to.")
 
     @property
     def validators(self) -> dict[str, str]:
@@ -59,3 +60,4 @@ def save_state(engine: Engine, state: SourceState) -> SourceState:
         session.commit()
         session.refresh(merged)
         return merged
+

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
@@ -21,6 +21,7 @@ class Reply:
     status: int = 200
     body: bytes = b""
     headers: dict[str, str] = field(default_factory=dict)
+    stream: Iterator[bytes] | None = None  # sent chunk by chunk, without Content-Length
 
 
 Route = Callable[[Request], Reply]
@@ -47,6 +48,12 @@ class LocalHttpServer:
                     self.send_response(reply.status)
                     for name, value in reply.headers.items():
                         self.send_header(name, value)
+                    if reply.stream is not None:
+                        self.end_headers()
+                        for chunk in reply.stream:
+                            self.wfile.write(chunk)
+                            self.wfile.flush()
+                        return
                     self.send_header("Content-Length", str(len(reply.body)))
                     self.end_headers()
                     if reply.status != 304:
@@ -70,6 +77,26 @@ class LocalHttpServer:
         """A route that answers only when the test releases it (to provoke client timeouts)."""
         self.release.wait(30)
         return Reply(503, b"released")
+
+    def trickle(self, request: Request) -> Reply:
+        """A route that sends one byte every 0.2 s until the client gives up (or the test ends)."""
+
+        def drip() -> Iterator[bytes]:
+            while not self.release.is_set():
+                yield b"x"
+                self.release.wait(0.2)
+
+        return Reply(200, headers={"Content-Type": "text/calendar"}, stream=drip())
+
+    def endless(self, request: Request) -> Reply:
+        """A route that streams 64 KiB chunks without end (until the client hangs up)."""
+
+        def flood() -> Iterator[bytes]:
+            chunk = b"<item>" + b"x" * 65530
+            for _ in range(100_000):  # 6.4 GB at most; the client hangs up long before
+                yield chunk
+
+        return Reply(200, headers={"Content-Type": "application/rss+xml"}, stream=flood())
 
     def requests_to(self, path: str) -> list[Request]:
         return [r for r in self.requests if r.path == path]

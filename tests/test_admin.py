@@ -27,7 +27,8 @@ ICS = (FIXTURES / "workshop.ics").read_bytes()
 
 def _sources_file(tmp_path: Path, url: str) -> Path:
     path = tmp_path / "sources.toml"
-    path.write_text(f'[[sources]]\nname = "kalender"\ntype = "ics"\nurl = "{url}/cal.ics"\ninterval = "1h"\n',
+    path.write_text(f'[[sources]]\nname = "kalender"\ntype = "ics"\nurl = "{url}/cal.ics"\ninterval = "1h"\n'
+                    'allow_private_network = true\n',
                     encoding="utf-8")
     return path
 

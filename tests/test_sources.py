@@ -92,7 +92,7 @@ def test_wordpress_refresh_paginates_cleans_html_and_follows_changes_and_deletio
     site.items["projekte"] = [site.post(30, "Gemeinsames Rechenzentrum &#8222;Süd&#8220;",
                                         "<p>Vier Gemeinden betreiben ein Rechenzentrum.</p>")]
     source = WordPressSource(type="wordpress", name="portal", url=server.url, per_page=2, project_type="projekte",
-                             topic="Portal")
+                             topic="Portal", allow_private_network=True)
 
     first = refresh_source(tiny_kb, source, clock=clock)
 
@@ -138,7 +138,7 @@ def test_wordpress_refresh_paginates_cleans_html_and_follows_changes_and_deletio
 def test_unchanged_wordpress_refresh_does_not_rebuild_the_index(tiny_kb, server) -> None:
     site = WordPressSite(server)
     site.items["posts"] = [site.post(1, "Kooperation Bauhof", "<p>Bauhöfe kooperieren.</p>")]
-    source = WordPressSource(type="wordpress", name="wp", url=server.url)
+    source = WordPressSource(type="wordpress", name="wp", url=server.url, allow_private_network=True)
     refresh_source(tiny_kb, source, clock=clock)
     mtime = tiny_kb.index_path.stat().st_mtime_ns
     listed = len([r for r in server.requests_to("/wp-json/wp/v2/posts") if "_fields" not in r.query])
@@ -161,7 +161,7 @@ def test_empty_answer_keeps_previous_items(tiny_kb, server) -> None:
     site = WordPressSite(server)
     site.items["posts"] = [site.post(1, "Kooperation Bauhof", "<p>Bauhöfe kooperieren.</p>")]
     site.items["pages"] = []
-    source = WordPressSource(type="wordpress", name="wp", url=server.url)
+    source = WordPressSource(type="wordpress", name="wp", url=server.url, allow_private_network=True)
     refresh_source(tiny_kb, source, clock=clock)
     site.items["posts"] = []
     result = refresh_source(tiny_kb, source, clock=clock)
@@ -180,7 +180,7 @@ def test_ics_feed_answers_304_to_conditional_request(tiny_kb, server) -> None:
                                 "Last-Modified": "Tue, 01 Jan 2030 08:00:00 GMT"})
 
     server.routes["/events.ics"] = calendar
-    source = IcsSource(type="ics", name="kalender", url=f"{server.url}/events.ics")
+    source = IcsSource(type="ics", name="kalender", url=f"{server.url}/events.ics", allow_private_network=True)
 
     first = refresh_source(tiny_kb, source, clock=clock)
     assert first.status == STATUS_OK and first.counts["events"].added == 1
@@ -211,8 +211,10 @@ RSS = """<?xml version="1.0" encoding="UTF-8"?>
 def test_a_timing_out_source_does_not_stop_the_others(tiny_kb, server) -> None:
     server.routes["/slow.ics"] = server.hang
     server.routes["/news.xml"] = lambda req: Reply(200, RSS, {"Content-Type": "application/rss+xml"})
-    slow = IcsSource(type="ics", name="langsam", url=f"{server.url}/slow.ics", timeout_s=0.5)
-    news = FeedSource(type="rss", name="news", url=f"{server.url}/news.xml", topic="Förderung")
+    slow = IcsSource(type="ics", name="langsam", url=f"{server.url}/slow.ics", timeout_s=0.5,
+                     allow_private_network=True)
+    news = FeedSource(type="rss", name="news", url=f"{server.url}/news.xml", topic="Förderung",
+                      allow_private_network=True)
 
     results = refresh_sources(tiny_kb, [slow, news], clock=clock)
 

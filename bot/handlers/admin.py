@@ -60,7 +60,9 @@ def admin_only(handler: Handler) -> Handler:
             return
         what = update.callback_query.data if update.callback_query else (
             update.effective_message.text if update.effective_message else "?")
-        log.warning("refused maintainer action %r from user %s", (what or "")[:40], user.id if user else None)
+        # only the command or button code: the rest may be a message text (e.g. a broadcast)
+        action = (what or "?").split()[0][:40] if (what or "").strip() else "?"
+        log.warning("refused maintainer action %r from user %s", action, user.id if user else None)
         lang = _lang(update)
         if update.callback_query is not None:
             await update.callback_query.answer(t("not_admin", lang), show_alert=True)

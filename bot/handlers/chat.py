@@ -28,7 +28,7 @@ from telegram.ext import ApplicationHandlerStop
 
 from bot.context import IKZContext
 from bot.conversation import Conversation, Turn
-from bot.formatting import MAX_MESSAGE_CHARS, inline_keyboard, render_html, short_label
+from bot.formatting import MAX_MESSAGE_CHARS, inline_keyboard, render_html, safe_url, short_label
 from bot.rate_limit import UserRateLimiter
 from bot.replies import Reply
 from bot.texts import language_of, t
@@ -88,8 +88,9 @@ async def _answer_question(update: Update, context: IKZContext, text: str) -> No
     turn = _turn(update)
     limiter: UserRateLimiter = context.services.rate_limiter
     if turn.user_id is not None and not limiter.allow(turn.user_id):
-        seconds = limiter.retry_after_s(turn.user_id)
-        await message.reply_text(t("rate_limited", turn.lang, seconds=seconds))
+        if limiter.first_refusal(turn.user_id):  # one notice per window, not one per message
+            seconds = limiter.retry_after_s(turn.user_id)
+            await message.reply_text(t("rate_limited", turn.lang, seconds=seconds))
         return
     typing = asyncio.create_task(_typing(context, message.chat_id))
     reply = await asyncio.to_thread(_conversation(context).ask, turn, text)
@@ -169,6 +170,11 @@ async def on_button(update: Update, context: IKZContext) -> None:
     data = query.data or ""
     chat_id = query.message.chat.id if query.message is not None else None
     typing = None
+    presses: UserRateLimiter = context.services.button_limiter
+    if turn.user_id is not None and not presses.allow(turn.user_id):
+        # every press must be answered (the client waits for it); the answer costs no message
+        await query.answer(t("slow_down", turn.lang, seconds=presses.retry_after_s(turn.user_id)))
+        return
     if data.startswith("e:"):  # an example question counts like a typed one
         limiter: UserRateLimiter = context.services.rate_limiter
         if turn.user_id is not None and not limiter.allow(turn.user_id):
@@ -209,7 +215,12 @@ async def on_inline_query(update: Update, context: IKZContext) -> None:
     """``@bot Suchbegriff`` in any chat: project cards to share."""
     inline = update.inline_query
     lang = language_of(inline.from_user.language_code if inline.from_user else None)
-    cards = await asyncio.to_thread(_conversation(context).inline, inline.query, lang)
+    limiter: UserRateLimiter = context.services.button_limiter
+    if inline.from_user is not None and not limiter.allow(inline.from_user.id):
+        await inline.answer([], cache_time=5, is_personal=True)  # no search: the user types too fast
+        return
+    cards = await asyncio.to_thread(_conversation(context).inline, inline.query[:context.settings.max_question_chars],
+                                    lang)
     username = context.bot.username
     results = []
     for card in cards:
@@ -227,7 +238,7 @@ async def on_inline_query(update: Update, context: IKZContext) -> None:
                     link_preview_options=NO_PREVIEW,
                 ),
                 description=short_label(card.description, 200) or None,
-                url=card.url,
+                url=safe_url(card.url),
                 reply_markup=markup,
             )
         )

@@ -13,8 +13,8 @@ import html
 import logging
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
-from telegram.constants import ParseMode
-from telegram.error import BadRequest
+from telegram.constants import ChatMemberStatus, ChatType, ParseMode
+from telegram.error import BadRequest, TelegramError
 
 from bot import callback_data
 from bot.context import IKZContext
@@ -42,6 +42,36 @@ def match_topic(wanted: str, topics: list[str]) -> str | None:
             return topic
     prefixed = [topic for topic in topics if topic_key(topic).startswith(key)]
     return prefixed[0] if len(prefixed) == 1 else None
+
+
+async def may_change_subscription(update: Update, context: IKZContext) -> bool:
+    """Private chats: the user. Groups: only the group's administrators (or the group itself,
+    when an anonymous administrator writes as the group)."""
+    chat, user, message = update.effective_chat, update.effective_user, update.effective_message
+    if chat is None or chat.type == ChatType.PRIVATE:
+        return True
+    if message is not None and message.sender_chat is not None and message.sender_chat.id == chat.id:
+        return True
+    if user is None:
+        return False
+    try:
+        member = await context.bot.get_chat_member(chat.id, user.id)
+    except TelegramError:
+        log.warning("could not check the member status in a group; subscription change refused", exc_info=True)
+        return False
+    return member.status in (ChatMemberStatus.ADMINISTRATOR, ChatMemberStatus.OWNER)
+
+
+async def _refuse_unless_admin(update: Update, context: IKZContext) -> bool:
+    """True (and a polite notice) when this user may not change the chat's subscription."""
+    if await may_change_subscription(update, context):
+        return False
+    lang = _lang(update)
+    if update.callback_query is not None:
+        await update.callback_query.answer(t("group_admins_only", lang))
+    elif update.effective_message is not None:
+        await update.effective_message.reply_text(t("group_admins_only", lang))
+    return True
 
 
 def _lang(update: Update) -> str:
@@ -84,6 +114,8 @@ async def subscribe_command(update: Update, context: IKZContext) -> None:
     """/abonnieren [alle | Themenbereich]."""
     message, chat, lang = update.effective_message, update.effective_chat, _lang(update)
     if message is None or chat is None:
+        return
+    if await _refuse_unless_admin(update, context):
         return
     engine = context.kb.engine
     argument = " ".join(context.args or []).strip()
@@ -132,6 +164,8 @@ async def subscription_button(update: Update, context: IKZContext) -> None:
         await query.answer(t("invalid_button", lang))
         return
     action, args = parsed
+    if action != "sub:x" and await _refuse_unless_admin(update, context):
+        return
     topics = await asyncio.to_thread(known_topics, engine)
     now = context.services.clock()
     row, chosen = await asyncio.to_thread(get_subscriber, engine, chat_id=chat.id)
@@ -193,6 +227,8 @@ async def unsubscribe_command(update: Update, context: IKZContext) -> None:
     """/abbestellen: stop all event notices for this chat."""
     message, chat, lang = update.effective_message, update.effective_chat, _lang(update)
     if message is None or chat is None:
+        return
+    if await _refuse_unless_admin(update, context):
         return
     done = await asyncio.to_thread(unsubscribe, context.kb.engine, chat_id=chat.id, now=context.services.clock())
     await message.reply_text(t("sub_unsubscribed" if done else "sub_not_subscribed", lang), parse_mode=ParseMode.HTML)

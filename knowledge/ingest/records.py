@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel, ConfigDict, ValidationError, field_validator, model_validator
 
+from knowledge.ingest.limits import strip_control_chars
 BERLIN = ZoneInfo("Europe/Berlin")
 
 
@@ -50,6 +51,16 @@ class _Record(BaseModel):
     model_config = ConfigDict(str_strip_whitespace=True, extra="ignore")
 
     id: str
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _no_control_chars(cls, value: object) -> object:
+        """NUL and other control characters are dropped at the boundary (PostgreSQL refuses NUL)."""
+        if isinstance(value, str):
+            return strip_control_chars(value)
+        if isinstance(value, list):
+            return [strip_control_chars(v) if isinstance(v, str) else v for v in value]
+        return value
 
     @field_validator("id", mode="before")
     @classmethod

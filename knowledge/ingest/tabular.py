@@ -3,20 +3,27 @@
 from __future__ import annotations
 
 import csv
+import io
 import json
 from collections.abc import Callable, Iterator
+from functools import partial
 from pathlib import Path
 from typing import TypeVar
 
 from pydantic import BaseModel, ValidationError
 
+from knowledge.ingest.limits import DEFAULT_LIMITS, IngestLimits, strip_control_chars
 from knowledge.ingest.records import LoadResult, Problem, validation_message
 
 R = TypeVar("R", bound=BaseModel)
 
 
-def _read_text(path: Path, result: LoadResult) -> str | None:
+def _read_text(path: Path, result: LoadResult, limits: IngestLimits = DEFAULT_LIMITS) -> str | None:
     try:
+        size = path.stat().st_size
+        if size > limits.max_file_bytes:
+            result.problems.append(Problem(str(path), None, f"file larger than {limits.max_file_bytes} bytes ({size})"))
+            return None
         raw = path.read_bytes()
     except OSError as exc:
         result.problems.append(Problem(str(path), None, f"cannot read file: {exc.strerror or exc}"))
@@ -30,9 +37,9 @@ def _read_text(path: Path, result: LoadResult) -> str | None:
         return raw.decode("cp1252", errors="replace")
 
 
-def iter_jsonl(path: Path, result: LoadResult) -> Iterator[tuple[int, dict]]:
+def iter_jsonl(path: Path, result: LoadResult, limits: IngestLimits = DEFAULT_LIMITS) -> Iterator[tuple[int, dict]]:
     """Yield (line number, object); malformed lines become problems."""
-    text = _read_text(path, result)
+    text = _read_text(path, result, limits)
     if text is None:
         return
     for number, line in enumerate(text.splitlines(), start=1):
@@ -49,19 +56,52 @@ def iter_jsonl(path: Path, result: LoadResult) -> Iterator[tuple[int, dict]]:
         yield number, obj
 
 
-def iter_csv(path: Path, result: LoadResult) -> Iterator[tuple[int, dict]]:
-    """Yield (line number, row dict) from a CSV with a header row (',' or ';' separated)."""
-    text = _read_text(path, result)
+def iter_csv(path: Path, result: LoadResult, limits: IngestLimits = DEFAULT_LIMITS) -> Iterator[tuple[int, dict]]:
+    """Yield (line number, row dict) from a CSV with a header row (',' or ';' separated).
+
+    Quoted fields may contain newlines; the line number is where the row starts. A row that the
+    csv module cannot read (e.g. a field over the limit) is a problem of that row only.
+    """
+    text = _read_text(path, result, limits)
     if text is None:
         return
     first_line = text.splitlines()[0]
     delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
-    reader = csv.DictReader(text.splitlines(), delimiter=delimiter)
-    for row in reader:
-        yield reader.line_num, {(k or "").strip(): v for k, v in row.items() if k}
+    # the field size limit is process-wide; ours (checked per field below) must fit under it
+    csv.field_size_limit(max(csv.field_size_limit(), limits.max_field_chars * 4))
+    reader = csv.DictReader(io.StringIO(text, newline=""), delimiter=delimiter)
+    start = 1
+    while True:
+        try:
+            row = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            result.problems.append(Problem(str(path), reader.line_num, f"unreadable CSV row ({exc})"))
+            start = reader.line_num + 1
+            continue
+        number, start = max(start, 2), reader.line_num + 1
+        extra = row.pop(None, None)
+        if extra:
+            result.problems.append(Problem(str(path), number, f"{len(extra)} value(s) beyond the header's columns ignored"))
+        yield number, {(k or "").strip(): v for k, v in row.items() if k}
 
 
-def load_records(path: Path, model: type[R], *, allowed: tuple[str, ...] = (".jsonl", ".csv")) -> LoadResult[R]:
+def _clean(value: object, limits: IngestLimits, where: str = "") -> object:
+    """Strings without control characters (NUL breaks PostgreSQL); over-long strings refused."""
+    if isinstance(value, str):
+        if len(value) > limits.max_field_chars:
+            raise ValueError(f"field {where or '?'} longer than {limits.max_field_chars} characters ({len(value)})")
+        return strip_control_chars(value)
+    if isinstance(value, list):
+        return [_clean(item, limits, where) for item in value]
+    if isinstance(value, dict):
+        return {strip_control_chars(str(k)): _clean(v, limits, str(k)) for k, v in value.items()}
+    return value
+
+
+def load_records(path: Path, model: type[R], *, allowed: tuple[str, ...] = (".jsonl", ".csv"),
+                 limits: IngestLimits = DEFAULT_LIMITS) -> LoadResult[R]:
     """Validate every line/row of a JSONL or CSV file into ``model``; bad ones become problems."""
     result: LoadResult[R] = LoadResult()
     suffix = path.suffix.lower()
@@ -73,11 +113,12 @@ def load_records(path: Path, model: type[R], *, allowed: tuple[str, ...] = (".js
             Problem(str(path), None, f"unsupported file type '{suffix or path.name}' (expected {', '.join(allowed)})")
         )
         return result
-    rows: Callable[[Path, LoadResult], Iterator[tuple[int, dict]]] = iter_csv if suffix == ".csv" else iter_jsonl
+    rows: Callable[[Path, LoadResult], Iterator[tuple[int, dict]]] = partial(
+        iter_csv if suffix == ".csv" else iter_jsonl, limits=limits)
     seen: dict[str, int] = {}
     for number, row in rows(path, result):
         try:
-            record = model.model_validate(row)
+            record = model.model_validate(_clean(row, limits))
         except ValidationError as exc:
             result.problems.append(Problem(str(path), number, validation_message(exc)))
             continue

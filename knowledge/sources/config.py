@@ -9,6 +9,10 @@ TOML (or YAML with the same structure), one ``[[sources]]`` table per source::
     path = "projects.jsonl"      # relative to the sources file
     interval = "6h"              # 90s, 15m, 6h, 1d (or seconds as a number)
 
+URL sources (wordpress, ics, rss) also take ``timeout_s`` (one request, default 30),
+``deadline_s`` (the whole refresh, default 300), ``max_bytes`` (largest answer, default 20 MB)
+and ``allow_private_network`` (default false: hosts on private or loopback addresses are refused).
+
 Relative paths are resolved against the folder of the sources file.
 """
 
@@ -80,6 +84,11 @@ class FileSource(_SourceBase):
 
 class _UrlSource(_SourceBase):
     url: str = Field(pattern=r"^https?://")
+    max_bytes: int = Field(20 * 1024 * 1024, ge=1024, description="Largest answer accepted (unpacked).")
+    deadline_s: float = Field(300.0, gt=0, le=3600, description="Whole refresh of the source, all requests.")
+    allow_private_network: bool = Field(
+        False, description="Allow hosts on private/loopback addresses (intranet sources, tests); off by default."
+    )
 
     @property
     def location(self) -> str:

@@ -7,21 +7,24 @@ import hashlib
 import httpx
 
 from knowledge.ingest.events import parse_ics
+from knowledge.ingest.limits import DEFAULT_LIMITS, IngestLimits
 from knowledge.ingest.records import DocumentRecord, LoadResult, Problem
-from knowledge.sources.conditional_http import ConditionalResponse, SourceFetchError, get
+from knowledge.sources.conditional_http import ConditionalResponse, FetchPolicy, SourceFetchError, get
 from knowledge.sources.config import FeedSource, IcsSource
 from knowledge.sources.text_cleaning import inline_text, portal_html_to_text
 
 
 def fetch_ics(
-    client: httpx.Client, source: IcsSource, validators: dict[str, str] | None
+    client: httpx.Client, source: IcsSource, validators: dict[str, str] | None, policy: FetchPolicy | None = None,
+    *, limits: IngestLimits = DEFAULT_LIMITS,
 ) -> tuple[ConditionalResponse, LoadResult]:
-    response = get(client, source.url, validators=validators, timeout_s=source.timeout_s)
+    response = get(client, source.url, validators=validators, policy=policy or FetchPolicy.for_source(source))
     if response.not_modified:
         return response, LoadResult()
-    result = parse_ics(response.content, origin=source.url)
-    if not result.records and result.problems and "valid iCalendar" in result.problems[0].message:
-        raise SourceFetchError(str(result.problems[0]))
+    result = parse_ics(response.content, origin=source.url, limits=limits)
+    fatal = next((p for p in result.problems if "valid iCalendar" in p.message), None)
+    if not result.records and fatal is not None:
+        raise SourceFetchError(str(fatal))
     for record in result.records:
         record.source = source.name
         if source.topic and not record.topic:
@@ -61,9 +64,10 @@ def parse_feed(source: FeedSource, content: bytes) -> LoadResult[DocumentRecord]
 
 
 def fetch_feed(
-    client: httpx.Client, source: FeedSource, validators: dict[str, str] | None
+    client: httpx.Client, source: FeedSource, validators: dict[str, str] | None, policy: FetchPolicy | None = None,
+    *, limits: IngestLimits = DEFAULT_LIMITS,
 ) -> tuple[ConditionalResponse, LoadResult]:
-    response = get(client, source.url, validators=validators, timeout_s=source.timeout_s)
+    response = get(client, source.url, validators=validators, policy=policy or FetchPolicy.for_source(source))
     if response.not_modified:
         return response, LoadResult()
     return response, parse_feed(source, response.content)

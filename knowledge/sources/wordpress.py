@@ -21,7 +21,7 @@ from collections.abc import Callable, Iterator
 import httpx
 
 from knowledge.ingest.records import DocumentRecord, LoadResult, Problem, ProjectRecord
-from knowledge.sources.conditional_http import SourceFetchError, get
+from knowledge.sources.conditional_http import FetchPolicy, SourceFetchError, get
 from knowledge.sources.config import WordPressSource
 from knowledge.sources.text_cleaning import inline_text, portal_html_to_text
 
@@ -33,13 +33,15 @@ def _endpoint(source: WordPressSource, post_type: str) -> str:
 
 
 def fetch_posts(
-    client: httpx.Client, source: WordPressSource, post_type: str, *, on_page: Callable[[int, int], None] | None = None
+    client: httpx.Client, source: WordPressSource, post_type: str, *, on_page: Callable[[int, int], None] | None = None,
+    policy: FetchPolicy | None = None,
 ) -> Iterator[dict]:
     """Every item of one post type, following ``X-WP-TotalPages``."""
     url = _endpoint(source, post_type)
+    policy = policy or FetchPolicy.for_source(source)
     page, total_pages = 1, 1
     while page <= total_pages and page <= source.max_pages:
-        response = get(client, url, params={"per_page": source.per_page, "page": page}, timeout_s=source.timeout_s)
+        response = get(client, url, params={"per_page": source.per_page, "page": page}, policy=policy)
         try:
             items = json.loads(response.content)
         except ValueError as exc:
@@ -61,8 +63,9 @@ def _post_types(source: WordPressSource) -> list[str]:
     return list(source.document_types) + ([source.project_type] if source.project_type else [])
 
 
-def change_fingerprint(client: httpx.Client, source: WordPressSource) -> str | None:
+def change_fingerprint(client: httpx.Client, source: WordPressSource, policy: FetchPolicy | None = None) -> str | None:
     """A short hash of (type, total, newest modified item) per post type; None if the site refuses."""
+    policy = policy or FetchPolicy.for_source(source)
     parts = []
     for post_type in _post_types(source):
         try:
@@ -70,7 +73,7 @@ def change_fingerprint(client: httpx.Client, source: WordPressSource) -> str | N
                 client,
                 _endpoint(source, post_type),
                 params={"per_page": 1, "orderby": "modified", "order": "desc", "_fields": "id,modified_gmt"},
-                timeout_s=source.timeout_s,
+                policy=policy,
             )
             items = json.loads(response.content)
         except (SourceFetchError, ValueError):
@@ -119,9 +122,11 @@ def to_project(source: WordPressSource, item: dict) -> ProjectRecord:
 
 
 def load_wordpress(
-    client: httpx.Client, source: WordPressSource, *, progress: Callable[[str, int, int], None] | None = None
+    client: httpx.Client, source: WordPressSource, *, progress: Callable[[str, int, int], None] | None = None,
+    policy: FetchPolicy | None = None,
 ) -> dict[str, LoadResult]:
     """Documents (posts, pages) and, if configured, projects of a WordPress site."""
+    policy = policy or FetchPolicy.for_source(source)
     results: dict[str, LoadResult] = {"documents": LoadResult()}
     plan = [(post_type, "documents") for post_type in source.document_types]
     if source.project_type:
@@ -129,7 +134,7 @@ def load_wordpress(
         plan.append((source.project_type, "projects"))
     for post_type, kind in plan:
         on_page = (lambda done, total, _t=post_type: progress(f"{source.name}/{_t}", done, total)) if progress else None
-        for item in fetch_posts(client, source, post_type, on_page=on_page):
+        for item in fetch_posts(client, source, post_type, on_page=on_page, policy=policy):
             origin = f"{_endpoint(source, post_type)}#{item.get('id')}"
             if "id" not in item:
                 results[kind].problems.append(Problem(origin, None, "item without id"))
