@@ -59,6 +59,9 @@ class Settings(BaseSettings):
         "Beratungsstelle Interkommunales.NRW (Beispiel): ikz-beratung@beispiel.nrw, Tel. 0211 000-0000",
         description="Who to ask when the assistant has no answer.",
     )
+    advice_chat_id: int | None = Field(
+        None, description="Chat of the advisory service (Beratungsstelle) that receives hand-offs; default: admin_chat_id."
+    )
     portal_url: str = "https://www.interkommunales.nrw"
     privacy_text: str | None = None
 
@@ -101,6 +104,11 @@ class Settings(BaseSettings):
         if self.database_url:
             return self.database_url
         return f"sqlite:///{(self.data_dir / 'ikz.sqlite3').resolve()}"
+
+    @property
+    def resolved_advice_chat_id(self) -> int | None:
+        """Where hand-offs go: ``advice_chat_id``, else the admin chat; None disables hand-offs."""
+        return self.advice_chat_id if self.advice_chat_id is not None else self.admin_chat_id
 
     @property
     def index_dir(self) -> Path:
