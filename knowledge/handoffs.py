@@ -161,6 +161,17 @@ def record_advice_message(engine: Engine, handoff_id: int, message_id: int) -> N
         session.commit()
 
 
+def release(engine: Engine, handoff_id: int) -> Handoff | None:
+    """sent → draft when posting to the advisory chat failed (nothing was posted)."""
+    stmt = (update(Handoff)
+            .where(col(Handoff.id) == handoff_id, col(Handoff.status) == SENT, col(Handoff.advice_message_id).is_(None))
+            .values(status=DRAFT, sent_at=None, advice_chat_id=None))
+    with _session(engine) as session:
+        result = session.exec(stmt)  # type: ignore[call-overload]
+        session.commit()
+        return session.get(Handoff, handoff_id) if result.rowcount else None
+
+
 def cancel(engine: Engine, handoff_id: int, *, user_chat_id: int) -> Handoff | None:
     return _transition(engine, handoff_id, CANCELLED, {}, user_chat_id=user_chat_id)
 

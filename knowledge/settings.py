@@ -56,7 +56,8 @@ class Settings(BaseSettings):
     max_document_bytes: int = Field(20 * 1024 * 1024, description="Largest file the bot sends (Bot API: 50 MB).")
     follow_up_seconds: int = Field(600, description="How long a follow-up refines the previous question.")
     contact_text: str = Field(
-        "Beratungsstelle Interkommunales.NRW (Beispiel): ikz-beratung@beispiel.nrw, Tel. 0211 000-0000",
+        "Beratungsstelle Interkommunales.NRW (Beispielkontakt): beratung@beispiel-interkommunales.nrw, "
+        "Tel. 0211 000-4711 (Mo–Do 9–15 Uhr)",
         description="Who to ask when the assistant has no answer.",
     )
     advice_chat_id: int | None = Field(

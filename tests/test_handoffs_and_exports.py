@@ -170,3 +170,12 @@ def test_document_pdf_keeps_headings_and_text() -> None:
     checklist = _sample_document("D13-checkliste-datenschutz-ikz.txt")
     text = "\n".join(p.extract_text() for p in pypdf.PdfReader(io.BytesIO(document_pdf(checklist.title, checklist.text))).pages)
     assert "DSGVO" in text and "<b>" not in text
+
+
+def test_release_after_a_failed_post(engine) -> None:
+    draft = handoffs.create_draft(engine, user_chat_id=7, question="Frage")
+    handoffs.claim_for_sending(engine, draft.id, user_chat_id=7, sender_name=None, advice_chat_id=1)
+    assert handoffs.release(engine, draft.id).status == "draft"
+    assert handoffs.claim_for_sending(engine, draft.id, user_chat_id=7, sender_name=None, advice_chat_id=1)
+    handoffs.record_advice_message(engine, draft.id, 5)
+    assert handoffs.release(engine, draft.id) is None  # posted: stays sent
