@@ -234,3 +234,11 @@ def purge_older_than(engine: Engine, *, days: int, now: datetime) -> int:
         result = session.exec(sa.delete(Handoff).where(col(Handoff.created_at) < cutoff))  # type: ignore[call-overload]
         session.commit()
         return int(result.rowcount or 0)
+
+
+def counts_since(engine: Engine, since: datetime) -> tuple[int, int]:
+    """(forwarded, answered) hand-offs sent since ``since`` (for /stats)."""
+    stmt = select(Handoff.status).where(col(Handoff.sent_at).is_not(None), col(Handoff.sent_at) >= since)
+    with _session(engine) as session:
+        states = list(session.exec(stmt).all())
+    return len(states), sum(1 for s in states if s in (ANSWERED, ADOPTED))
