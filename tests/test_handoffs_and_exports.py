@@ -179,3 +179,18 @@ def test_release_after_a_failed_post(engine) -> None:
     assert handoffs.claim_for_sending(engine, draft.id, user_chat_id=7, sender_name=None, advice_chat_id=1)
     handoffs.record_advice_message(engine, draft.id, 5)
     assert handoffs.release(engine, draft.id) is None  # posted: stays sent
+
+
+def test_retention_removes_reasons_and_handoffs_with_the_questions(tmp_path) -> None:
+    from jobs.retention import enforce_query_log_retention
+
+    engine = _engine(f"sqlite:///{tmp_path / 'r.sqlite3'}")
+    old = NOW - timedelta(days=100)
+    qid = log_question(engine, user_id_hash="u", question="alt", answer=None, asked_at=old)
+    feedback_reasons.record_reason(engine, qid, "wrong", clock=lambda: old)
+    handoffs.create_draft(engine, user_chat_id=3, question="alt", query_id=qid, clock=lambda: old)
+    fresh = handoffs.create_draft(engine, user_chat_id=3, question="neu", clock=lambda: NOW)
+    assert enforce_query_log_retention(engine, retention_days=90, now=NOW) == 1
+    assert feedback_reasons.reason_counts(engine, since=old - timedelta(days=1))["wrong"] == 0
+    assert [h.id for h in handoffs.open_handoffs(engine)] == [] and handoffs.get(engine, fresh.id) is not None
+    assert handoffs.delete_for_user(engine, 3) == 1
