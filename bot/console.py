@@ -8,11 +8,12 @@ from __future__ import annotations
 import logging
 import os
 import sys
+from pathlib import Path
 from typing import TextIO
 
 from bot.conversation import Conversation, Turn
 from bot.formatting import render_plain
-from bot.replies import Button, Reply
+from bot.replies import Button, GeneratedFile, Reply
 from bot.texts import language_of, t
 from knowledge.clock import Clock, utc_now
 from knowledge.service import KnowledgeBase
@@ -47,6 +48,9 @@ class ConsoleChat:
             if button.url:
                 self._write(button.url)
                 return None
+            if button.share:
+                self._write(t("console_share", self.turn.lang, query=button.share))
+                return None
             reply = self.conversation.press(self.turn, button.data)
         elif text.startswith("/"):
             command, _, args = text[1:].partition(" ")
@@ -62,11 +66,21 @@ class ConsoleChat:
         rendered = render_plain(reply)
         if rendered:
             self._write(rendered)
-        if reply.document is not None:
+        if isinstance(reply.document, GeneratedFile):
+            self._write(t("console_file_saved", self.turn.lang, path=str(self._save(reply.document))))
+        elif reply.document is not None:
             self._write(t("console_document", self.turn.lang, path=str(reply.document.path)))
         if not keep_choices and (reply.all_buttons or reply.lines):
             self.choices = reply.all_buttons
         self._write("")
+
+    def _save(self, document: GeneratedFile) -> Path:
+        """Files made for a reply (CSV, PDF, .ics) go to ``<data dir>/exports``."""
+        folder = Path(self.conversation.settings.data_dir) / "exports"
+        folder.mkdir(parents=True, exist_ok=True)
+        path = folder / Path(document.file_name).name
+        path.write_bytes(document.content)
+        return path.resolve()
 
     def _write(self, text: str) -> None:
         self.output.write(text + "\n")

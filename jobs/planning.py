@@ -6,7 +6,6 @@ constraint on (kind, ref, chat) makes re-running a planner — also after a cras
 
 from __future__ import annotations
 
-import functools
 import logging
 from collections.abc import Iterable
 from datetime import datetime, timedelta
@@ -17,7 +16,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
 from embeddings.lexical import fold
-from knowledge.places import MunicipalRegister
+from knowledge.places import default_register
 from knowledge.subscription_regions import event_in_region, regions
 from jobs.ledger import (
     ANNOUNCE,
@@ -79,11 +78,6 @@ def _remember(session: Session, events: Iterable[Event], now: datetime) -> None:
         session.add(snap)
 
 
-@functools.cache
-def _places() -> MunicipalRegister:
-    return MunicipalRegister.load()
-
-
 def plan_announcements(engine: Engine, *, now: datetime) -> int:
     """Announce every upcoming, not cancelled event to each matching active subscriber once
     (subscribers limited to their municipality or Kreis get the events there and online ones)."""
@@ -99,7 +93,7 @@ def plan_announcements(engine: Engine, *, now: datetime) -> int:
         for sub, topics in subscribers
         if wants(topics, event.topic or "")
         and (sub.chat_id not in limited or event_in_region(
-            limited[sub.chat_id], location=event.location, online_url=event.online_url, places=_places()))
+            limited[sub.chat_id], location=event.location, online_url=event.online_url, places=default_register()))
     ]
     return insert_deliveries(engine, rows, now=now)
 

@@ -79,8 +79,9 @@ async def test_hand_off_to_the_advisory_service_and_back_as_faq(tiny_kb) -> None
         hid = handoffs.open_handoffs(tiny_kb.engine)[0].id
 
         # an advisor's message in the advisory chat that replies to something else is no answer
+        before = len(bot.api.sent_messages(USER))
         await bot.text(ADVICE, "Kaffee ist fertig", user_id=ADVISOR)
-        assert len(bot.api.sent_messages(USER)) == 3
+        assert len(bot.api.sent_messages(USER)) == before
         # the advisor replies to the post: the user gets it, marked as from the Beratungsstelle
         answer = "Die Jahresrechnung prüft der Rechnungsprüfungsausschuss der Verbandsversammlung (Beispiel)."
         await bot.text(ADVICE, answer, user_id=ADVISOR, reply_to_message=post.result["message_id"])
@@ -138,7 +139,7 @@ async def test_feedback_reasons_are_stored_and_counted(tiny_kb) -> None:
         assert len(_rows(tiny_kb)) == 1  # the own words were not taken as a question
         await bot.text(ADVISOR, "/stats 7", user_id=ADVISOR)
         caption = bot.api.calls("sendPhoto", ADVISOR)[-1].text
-        assert "Gründe für 👎: eigener Text 1" in caption and "% beantwortet)" in caption
+        assert "Gründe für 👎: eigener Text 1" in caption and " beantwortet)" in caption
 
 
 async def test_meine_kommune_with_a_typo_and_its_csv(tiny_kb) -> None:
@@ -219,7 +220,8 @@ async def test_document_as_pdf_and_event_calendar_file(tiny_kb) -> None:
         name, content = sent.files["document"][:2]
         assert name.endswith(".pdf") and content.startswith(b"%PDF")
         reader = pypdf.PdfReader(io.BytesIO(content))
-        assert "Phase 2: Partnersuche" in [o.title for o in reader.outline if not isinstance(o, list)]
+        titles = [o.title for entry in reader.outline for o in (entry if isinstance(entry, list) else [entry])]
+        assert "Phase 2: Partnersuche" in titles
         # a short text document is shown as a formatted message instead
         await bot.press(USER, f"d:{item_ref('document', 'TD1-foerderung')}")
         short = bot.api.last_message(USER)

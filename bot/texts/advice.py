@@ -161,5 +161,9 @@ TEXTS = {
         "de": "Mehrere Projekte passen zu „{name}“:",
         "en": "Several projects match “{name}”:",
     },
+    "console_share": {
+        "de": "In Telegram öffnet „Teilen“ die Chat-Auswahl mit „@Bot {query}“.",
+        "en": "In Telegram, “Share” opens the chat picker with “@Bot {query}”.",
+    },
     "console_file_saved": {"de": "📎 Datei gespeichert: {path}", "en": "📎 File saved: {path}"},
 }
