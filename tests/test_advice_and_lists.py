@@ -18,6 +18,7 @@ from knowledge.ingest.documents import load_documents
 from knowledge.ingest.records import FaqRecord
 from knowledge.models import QueryLog
 from knowledge.settings import SAMPLE_DIR
+from knowledge.subscription_regions import get_region
 from tests.bot_harness import running_bot
 from tests.fake_bot_api import parse_entities
 
@@ -163,6 +164,17 @@ async def test_meine_kommune_with_a_typo_and_its_csv(tiny_kb) -> None:
         assert "Nennen Sie Ihre Kommune" in bot.api.last_message(OTHER_USER).text
         await bot.text(USER, "/meine_kommune Atlantis")
         assert "finde ich nicht" in bot.api.last_message(USER).text
+        # event notices limited to the Kreis of "meine Kommune"
+        await bot.text(OTHER_USER, "/abonnieren mein_kreis")
+        assert "/meine_kommune" in bot.api.last_message(OTHER_USER).text and get_region(tiny_kb.engine, chat_id=OTHER_USER) is None
+        await bot.text(USER, "/abonnieren mein_kreis")
+        assert "nur noch im <b>Kreis Coesfeld</b>" in bot.api.last_message(USER).text
+        region = get_region(tiny_kb.engine, chat_id=USER)
+        assert (region.scope, region.municipality, region.kreis) == ("kreis", "Havixbeck", "Kreis Coesfeld")
+        await bot.text(USER, "/meine_abos")
+        assert "Kreis Coesfeld" in bot.api.last_message(USER).text
+        await bot.text(USER, "/abonnieren nrw")
+        assert get_region(tiny_kb.engine, chat_id=USER) is None
 
 
 async def test_lists_page_and_export(tiny_kb) -> None:

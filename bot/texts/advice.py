@@ -140,6 +140,22 @@ TEXTS = {
     "home_events_none": {"de": "Keine kommenden Termine in der Nähe oder online.", "en": "No coming events nearby or online."},
     "home_online": {"de": "online", "en": "online"},
     "button_home_kreis": {"de": "Alle im Kreis ({count}) ▶", "en": "All in the Kreis ({count}) ▶"},
+    "sub_region_kommune": {
+        "de": "📍 Veranstaltungen bekommen Sie jetzt nur noch in der Nähe von <b>{name}</b> (bis 30 km) und online. Ganz NRW wieder: /abonnieren nrw",
+        "en": "📍 You now get events only near <b>{name}</b> (up to 30 km) and online ones. All of NRW again: /abonnieren nrw",
+    },
+    "sub_region_kreis": {
+        "de": "📍 Veranstaltungen bekommen Sie jetzt nur noch im <b>{kreis}</b> und online. Ganz NRW wieder: /abonnieren nrw",
+        "en": "📍 You now get events only in <b>{kreis}</b> and online ones. All of NRW again: /abonnieren nrw",
+    },
+    "sub_region_all": {
+        "de": "Veranstaltungen aus ganz NRW – keine regionale Einschränkung mehr.",
+        "en": "Events from all of NRW – no regional limit any more.",
+    },
+    "sub_region_needs_home": {
+        "de": "Dafür brauche ich Ihre Kommune: <code>/meine_kommune Name</code>, danach noch einmal <code>/abonnieren meine_kommune</code>.",
+        "en": "For that I need your municipality: <code>/meine_kommune name</code>, then <code>/abonnieren meine_kommune</code> again.",
+    },
     # --- exports, sharing, calendar, cards ------------------------------------------------------------
     "button_csv": {"de": "⬇️ CSV", "en": "⬇️ CSV"},
     "csv_caption": {"de": "{title} – {count} Einträge (CSV, für Excel)", "en": "{title} – {count} entries (CSV, for Excel)"},
