@@ -11,6 +11,7 @@ import sys
 from pathlib import Path
 from typing import TextIO
 
+from bot.console_commands import ConsoleCommands
 from bot.conversation import Conversation, Turn
 from bot.formatting import render_plain
 from bot.replies import Button, GeneratedFile, Reply
@@ -32,6 +33,8 @@ class ConsoleChat:
         self.output = output
         self.turn = Turn(chat_key="console", user_id="console", lang=lang, channel="console")
         self.choices: list[Button] = []
+        self.others = ConsoleCommands(conversation.kb, conversation.settings, conversation.clock,
+                                      conversation.handoffs.open_list)
 
     def handle(self, line: str) -> Reply | None:
         """Process one input line and print the reply; None for empty input."""
@@ -54,7 +57,8 @@ class ConsoleChat:
             reply = self.conversation.press(self.turn, button.data)
         elif text.startswith("/"):
             command, _, args = text[1:].partition(" ")
-            reply = self.conversation.command(self.turn, command.split("@")[0], args)
+            name = command.split("@")[0]
+            reply = self.others.run(name, args, self.turn.lang) or self.conversation.command(self.turn, name, args)
         else:
             reply = self.conversation.ask(self.turn, text)
         self._print(reply)

@@ -74,3 +74,14 @@ def test_console_follow_up_and_exit(tiny_kb) -> None:
     output = _chat(tiny_kb, ["Müllabfuhr", "und im Kreis Borken?", "exit", "Standesamt"])
     assert "Bezogen auf Ihre vorige Frage „Müllabfuhr“" in output
     assert "Nottuln" not in output.split("Bezogen auf")[1]  # nothing after 'exit' was answered
+
+
+def test_console_is_the_same_bot_with_every_command(tiny_kb) -> None:
+    output = _chat(tiny_kb, ["/meine_kommune Havixbek", "/stats 7", "/unbeantwortet", "/status", "/abonnieren",
+                             "/themen", "/faq", "/hilfe"])
+    assert "Gemerkt: Havixbeck" in output and "Beteiligt an" in output
+    assert "Statistik der letzten 7 Tage" in output and "Gründe für 👎" in output
+    assert "Keine offenen Anfragen an die Beratungsstelle" in output
+    assert "/abonnieren braucht einen Telegram-Chat" in output
+    assert "Themenbereiche" in output and "Seite 1 von 1" in output and "/meine_kommune" in output
+    assert "<b>" not in output and "Diesen Befehl kenne ich nicht" not in output

@@ -181,5 +181,13 @@ TEXTS = {
         "de": "In Telegram öffnet „Teilen“ die Chat-Auswahl mit „@Bot {query}“.",
         "en": "In Telegram, “Share” opens the chat picker with “@Bot {query}”.",
     },
+    "console_telegram_only": {
+        "de": "/{command} braucht einen Telegram-Chat, an den ich Nachrichten schicken kann – bitte dort verwenden.",
+        "en": "/{command} needs a Telegram chat I can send messages to – please use it there.",
+    },
+    "console_reindexed": {
+        "de": "Suchindex neu aufgebaut: {chunks} Passagen, {embedded} neu eingebettet.",
+        "en": "Search index rebuilt: {chunks} passages, {embedded} newly embedded.",
+    },
     "console_file_saved": {"de": "📎 Datei gespeichert: {path}", "en": "📎 File saved: {path}"},
 }
