@@ -100,10 +100,11 @@ class MyMunicipality:
             reply.blank().add(text_span("home_kreis", lang, kreis=municipality.kreis, count=len(data.kreis_projects)))
             for project in data.kreis_projects[:KREIS_LIMIT]:
                 reply.add("• ", Span(project.title, "b"), f" – {', '.join(project.municipalities[:3])}")
-            kreise = [name for name, _ in self.kb.kreise()]
-            if municipality.kreis in kreise:
-                reply.row(Button(t("button_home_kreis", lang, count=len(data.kreis_projects)),
-                                 callback_data.build("k", kreise.index(municipality.kreis), 0)))
+            kreise = self.kb.kreise()
+            names = [name for name, _ in kreise]
+            if municipality.kreis in names:
+                index = names.index(municipality.kreis)
+                reply.row(Button(t("button_home_kreis", lang, count=kreise[index][1]), callback_data.build("k", index, 0)))
         if data.nearby_projects:
             reply.blank().add(text_span("home_nearby", lang))
             for near in data.nearby_projects:
