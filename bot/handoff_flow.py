@@ -170,7 +170,7 @@ class HandoffFlow:
         lang = answered.lang
         user_reply = Reply().add(text_span("handoff_reply_to_user", lang, ref=ref(row.id), question=answered.question,
                                            answer=answered.answer or ""))
-        return Delivery(row.id, answered.user_chat_id, user_reply, lang)
+        return Delivery(row.id, answered.chat_id, user_reply, lang)
 
     def delivered(self, delivery: Delivery, ok: bool) -> Reply:
         """The acknowledgement in the advisory chat, with "Als FAQ übernehmen" when it arrived."""

@@ -7,7 +7,7 @@ double tap never apply one twice)::
     draft ──confirm──► sent ──advisor replies──► answered ──"Als FAQ übernehmen"──► adopted
       └──cancel──► cancelled                        └──another reply──► answered (latest reply kept)
 
-Only private chats can hand off (``user_chat_id`` > 0, the user's own chat), and a reply is only
+Only private chats can hand off (``chat_id`` > 0: the user's own chat), and a reply is only
 accepted from the advisory chat as a reply to the very message the bot posted there: nothing in
 this path can reach a group chat or another user. The Telegram name is stored only when the user
 agreed to send it. Rows hold personal data (the user's chat id): they are deleted with the
@@ -48,7 +48,7 @@ class Handoff(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     status: str = Field(default=DRAFT, max_length=20, index=True)
     created_at: datetime = Field(default_factory=utcnow, sa_column=aware_column(index=True))
-    user_chat_id: int = Field(sa_type=sa.BigInteger, index=True, description="The user's private chat.")
+    chat_id: int = Field(sa_type=sa.BigInteger, index=True, description="The user's private chat (= user id).")
     query_id: int | None = Field(default=None, index=True, description="query_log row of the question.")
     question: str = Field(sa_type=sa.Text)
     lang: str = Field(default="de", max_length=5)
@@ -100,7 +100,7 @@ def create_draft(
         raise HandoffError("empty")
     if open_count(engine, user_chat_id) >= policy.max_open_per_user:
         raise HandoffError("too_many_open")
-    row = Handoff(user_chat_id=user_chat_id, question=question[: policy.max_question_chars], query_id=query_id,
+    row = Handoff(chat_id=user_chat_id, question=question[: policy.max_question_chars], query_id=query_id,
                   lang=lang, created_at=clock())
     with _session(engine) as session:
         session.add(row)
@@ -119,7 +119,7 @@ def _transition(engine: Engine, handoff_id: int, to: str, values: dict, *, user_
     allowed = TRANSITIONS[to]
     stmt = update(Handoff).where(col(Handoff.id) == handoff_id, col(Handoff.status).in_(allowed))
     if user_chat_id is not None:
-        stmt = stmt.where(col(Handoff.user_chat_id) == user_chat_id)
+        stmt = stmt.where(col(Handoff.chat_id) == user_chat_id)
     with _session(engine) as session:
         result = session.exec(stmt.values(status=to, **values))  # type: ignore[call-overload]
         session.commit()
@@ -132,7 +132,7 @@ def set_include_name(engine: Engine, handoff_id: int, *, user_chat_id: int, incl
     """Toggle the consent to send the Telegram name (drafts only, own drafts only)."""
     stmt = (
         update(Handoff)
-        .where(col(Handoff.id) == handoff_id, col(Handoff.status) == DRAFT, col(Handoff.user_chat_id) == user_chat_id)
+        .where(col(Handoff.id) == handoff_id, col(Handoff.status) == DRAFT, col(Handoff.chat_id) == user_chat_id)
         .values(include_name=include)
     )
     with _session(engine) as session:
@@ -146,7 +146,7 @@ def claim_for_sending(engine: Engine, handoff_id: int, *, user_chat_id: int, sen
     """draft → sent (before the message is posted, so a double tap posts once). None if not a draft
     of this user. The name is stored only when the user agreed to include it."""
     row = get(engine, handoff_id)
-    if row is None or row.user_chat_id != user_chat_id:
+    if row is None or row.chat_id != user_chat_id:
         return None
     name = ((sender_name or "")[:MAX_NAME_CHARS] or None) if row.include_name else None
     return _transition(engine, handoff_id, SENT,
@@ -197,7 +197,7 @@ def mark_adopted(engine: Engine, handoff_id: int, faq_id: str) -> Handoff | None
 
 def open_count(engine: Engine, user_chat_id: int) -> int:
     stmt = select(sa.func.count()).select_from(Handoff).where(
-        Handoff.user_chat_id == user_chat_id, col(Handoff.status).in_(OPEN_STATES)
+        Handoff.chat_id == user_chat_id, col(Handoff.status).in_(OPEN_STATES)
     )
     with _session(engine) as session:
         return int(session.exec(stmt).one())
@@ -222,7 +222,7 @@ def answered_query_ids(engine: Engine, query_ids: list[int]) -> set[int]:
 def delete_for_user(engine: Engine, user_chat_id: int) -> int:
     """Forget every hand-off of a user (/loeschen); returns how many rows went."""
     with _session(engine) as session:
-        result = session.exec(sa.delete(Handoff).where(col(Handoff.user_chat_id) == user_chat_id))  # type: ignore[call-overload]
+        result = session.exec(sa.delete(Handoff).where(col(Handoff.chat_id) == user_chat_id))  # type: ignore[call-overload]
         session.commit()
         return int(result.rowcount or 0)
 
