@@ -14,7 +14,9 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 from sqlmodel import Field, Session, SQLModel, col, select
 
-from knowledge.models import QueryLog, aware_column, utcnow
+from knowledge.clock import utc_now as utcnow
+from knowledge.models import aware_column
+from knowledge.query_log import QueryLog
 
 REASONS = ("wrong", "outdated", "incomplete", "off_topic", "other")
 MAX_REASON_TEXT = 500

@@ -24,7 +24,8 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 from sqlmodel import Field, Session, SQLModel, col, select, update
 
-from knowledge.models import aware_column, utcnow
+from knowledge.clock import utc_now as utcnow
+from knowledge.models import aware_column
 
 DRAFT, SENT, ANSWERED, ADOPTED, CANCELLED = "draft", "sent", "answered", "adopted", "cancelled"
 STATES = (DRAFT, SENT, ANSWERED, ADOPTED, CANCELLED)

@@ -13,7 +13,8 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 from sqlmodel import Field, Session, SQLModel, col
 
-from knowledge.models import aware_column, utcnow
+from knowledge.clock import utc_now as utcnow
+from knowledge.models import aware_column
 
 
 class HomeMunicipality(SQLModel, table=True):

@@ -13,7 +13,8 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 from sqlmodel import Field, Session, SQLModel, col, select
 
-from knowledge.models import aware_column, utcnow
+from knowledge.clock import utc_now as utcnow
+from knowledge.models import aware_column
 
 KOMMUNE, KREIS = "kommune", "kreis"
 NEARBY_KM = 30.0

@@ -16,7 +16,7 @@ from knowledge import handoffs
 from knowledge.feedback_reasons import FeedbackReason
 from knowledge.ingest.documents import load_documents
 from knowledge.ingest.records import FaqRecord
-from knowledge.models import QueryLog
+from knowledge.query_log import QueryLog
 from knowledge.settings import SAMPLE_DIR
 from knowledge.subscription_regions import get_region
 from tests.bot_harness import running_bot

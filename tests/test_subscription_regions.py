@@ -10,7 +10,8 @@ from jobs.planning import plan_announcements
 from knowledge.db import create_db_and_tables, make_engine
 from knowledge.models import Event
 from knowledge.subscription_regions import KOMMUNE, KREIS, clear_region, get_region, set_region
-from knowledge.subscriptions import Delivery, subscribe
+from jobs.ledger import Delivery
+from knowledge.subscriptions import subscribe
 
 NOW = datetime(2026, 5, 4, 9, 0, tzinfo=UTC)
 EVENTS = {
