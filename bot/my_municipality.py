@@ -20,6 +20,7 @@ from knowledge.settings import Settings
 from bot import callback_data
 from bot.callback_data import item_ref
 from bot.cards import Cards
+from bot.event_time import format_when
 from bot.formatting import short_label
 from bot.replies import Button, GeneratedFile, Reply, Span, text_span
 from bot.texts import t
@@ -116,7 +117,7 @@ class MyMunicipality:
             reply.add(text_span("home_events_none", lang))
         for nearby in data.events:
             where = t("home_online", lang) if nearby.online else f"{nearby.place}, {nearby.km:.0f} km"
-            reply.add("📅 ", Span(nearby.event.title, "b"), f" – {self.cards.when(nearby.event.start)} ({where})")
+            reply.add("📅 ", Span(nearby.event.title, "b"), f" – {format_when(nearby.event.start, None, lang, self.cards.tz)} ({where})")
             reply.row(Button(short_label(f"📅 {nearby.event.title}"),
                              callback_data.build("o", item_ref("event", nearby.event.id))))
         if data.all_projects:

@@ -65,16 +65,16 @@ async def test_hand_off_to_the_advisory_service_and_back_as_faq(tiny_kb) -> None
         assert draft is None  # nothing is posted before the user confirms
         assert not bot.api.calls("sendMessage", ADVICE)
         name_on = _data(confirm, "hn:")[0]
-        await bot.press(USER, name_on, message_id=confirm.result["message_id"], first_name="Anna")
+        await bot.press(USER, name_on, message_id=confirm.result["message_id"])
         edited = bot.api.calls("editMessageText", USER)[-1]
-        assert "Anna" in edited.text
+        assert "Test" in edited.text
         send = _data(confirm, "hs:")[0]
-        await bot.press(USER, send, message_id=confirm.result["message_id"], first_name="Anna")
-        await bot.press(USER, send, message_id=confirm.result["message_id"], first_name="Anna")  # double tap
+        await bot.press(USER, send, message_id=confirm.result["message_id"])
+        await bot.press(USER, send, message_id=confirm.result["message_id"])  # double tap
         posts = bot.api.calls("sendMessage", ADVICE)
         assert len(posts) == 1
         post = posts[0]
-        assert "Anfrage #H" in post.text and "Jahresrechnung eines Zweckverbands" in post.text and "Von: Anna" in post.text
+        assert "Anfrage #H" in post.text and "Jahresrechnung eines Zweckverbands" in post.text and "Von: Test" in post.text
         parse_entities(post.text, "HTML")
         assert "bei der Beratungsstelle" in bot.api.calls("editMessageText", USER)[-1].text
         hid = handoffs.open_handoffs(tiny_kb.engine)[0].id
@@ -216,7 +216,7 @@ async def test_project_card_description_more_share_and_name(tiny_kb) -> None:
         await bot.text(USER, "/projekt T001")
         card = bot.api.last_message(USER)
         assert "Eheschließungen" in card.text  # the description, not only metadata
-        share = [b for row in card.reply_markup["inline_keyboard"] for b in row if "switch_inline_query" in b]
+        share = [b for b in card.buttons() if "switch_inline_query" in b]
         assert share and "T001" in share[0]["switch_inline_query"]
         await bot.send(bot.api.push_inline_query(USER, "T001"))
         results = bot.api.calls("answerInlineQuery")[-1].params["results"]
@@ -241,7 +241,7 @@ async def test_document_as_pdf_and_event_calendar_file(tiny_kb) -> None:
         await bot.text(USER, "/veranstaltungen")
         events = bot.api.last_message(USER)
         calendar = _data(events, "ic:")[0]
-        urls = [b.get("url") for row in events.reply_markup["inline_keyboard"] for b in row]
+        urls = [b.get("url") for b in events.buttons()]
         assert any(u and "anmeldung" in u for u in urls)
         await bot.press(USER, calendar)
         name, content = bot.api.calls("sendDocument", USER)[-1].files["document"][:2]
