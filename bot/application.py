@@ -33,6 +33,12 @@ def register_handlers(application: Application) -> None:
     # Button presses without any data (forged) would match every pattern handler: answer them
     # before all groups and stop there.
     add(CallbackQueryHandler(chat.on_empty_button, pattern=lambda data: False), group=-1)
+    # Replies in the advisory chat to a hand-off post go to the user who asked (and stop there);
+    # the chat is fixed at start-up (IKZ_ADVICE_CHAT_ID, else IKZ_ADMIN_CHAT_ID).
+    advice_chat = application.bot_data["services"].settings.resolved_advice_chat_id
+    if advice_chat is not None:
+        add(MessageHandler(filters.UpdateType.MESSAGE & filters.Chat(advice_chat) & filters.REPLY & filters.TEXT
+                           & ~filters.COMMAND, chat.on_advisor_reply), group=-1)
     # Event subscriptions.
     add(CommandHandler(commands.SUBSCRIBE.names, subscriptions.subscribe_command))
     add(CommandHandler(commands.MY_SUBSCRIPTIONS.names, subscriptions.my_subscriptions))

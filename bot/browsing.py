@@ -3,12 +3,16 @@ similar projects, further result pages, and opening or sending one item."""
 
 from __future__ import annotations
 
+import re
 import threading
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 
+from embeddings.lexical import fold
 from embeddings.vector_index import IndexMissing
+from knowledge.document_pdf import SHORT_TEXT_CHARS, document_pdf, needs_conversion, pdf_filename
+from knowledge.models import Document, Project
 from knowledge.service import KnowledgeBase
 from knowledge.settings import Settings
 
@@ -17,12 +21,12 @@ from bot.answer_cache import AnswerCache
 from bot.callback_data import item_ref
 from bot.cards import CARD_FURTHER_HITS, Cards
 from bot.formatting import short_label
-from bot.replies import Button, DocumentFile, Reply, Span, text_span
+from bot.calendar_files import calendar_file
+from bot.replies import Button, DocumentFile, GeneratedFile, Reply, Span, text_span
 from bot.texts import t
 from knowledge.kinds import kind_by_letter
 
 PAGE_SIZE = 5
-LIST_LIMIT = 30
 
 
 def invalid_button(lang: str) -> Reply:
@@ -87,6 +91,9 @@ class Browsing:
         return None
 
     def open_item(self, kind: str, item_id: str, lang: str) -> Reply:
+        if kind == "project":
+            project = self.kb.project(item_id)
+            return self.project_card(project, lang) if project is not None else invalid_button(lang)
         item = self.cards.item_info(kind, item_id)
         if item is None:
             return invalid_button(lang)
@@ -95,17 +102,56 @@ class Browsing:
         reply.row(*self.cards.item_actions(kind, item_id, lang))
         return reply
 
-    def project(self, project_id: str, lang: str) -> Reply:
-        if not project_id:
-            projects, _ = self.kb.projects(limit=1)
-            return Reply().add(text_span("project_usage", lang, example=projects[0].id if projects else "P001"))
-        project = self.kb.project(project_id)
-        if project is None:
-            return Reply().add(text_span("project_unknown", lang, id=project_id))
+    def project_card(self, project: Project, lang: str) -> Reply:
+        """A project with its description (shortened: "Mehr"), similar projects and "Teilen"."""
         reply = Reply()
-        self.cards.project_lines(reply, project, lang)
+        if self.cards.project_lines(reply, project, lang, describe=True):
+            reply.row(Button(t("button_more_text", lang), callback_data.build("pm", item_ref("project", project.id))))
         reply.row(*self.cards.item_actions("project", project.id, lang))
         return reply
+
+    def project_description(self, project_id: str, lang: str) -> Reply:
+        """"Mehr": the project's whole description."""
+        project = self.kb.project(project_id)
+        if project is None:
+            return invalid_button(lang)
+        return Reply().add("🤝 ", Span(project.title, "b")).add(project.description)
+
+    def project(self, query: str, lang: str) -> Reply:
+        """/projekt ID or /projekt NAME (words of the title; several matches: a choice)."""
+        query = " ".join(query.split())
+        if not query:
+            projects, _ = self.kb.projects(limit=1)
+            return Reply().add(text_span("project_usage", lang, example=projects[0].id if projects else "P001"))
+        project = self.kb.project(query) or self.kb.project(query.upper())
+        if project is not None:
+            return self.project_card(project, lang)
+        matches = self._projects_named(query)
+        if len(matches) == 1:
+            return self.project_card(matches[0], lang)
+        if not matches:
+            return Reply().add(text_span("project_unknown", lang, id=query))
+        reply = Reply().add(text_span("project_by_name_choices", lang, name=query))
+        for rank, match in enumerate(matches[:PAGE_SIZE], start=1):
+            reply.add(f"{rank}. ", Span(match.title, "b"), f" – {match.kreis}" if match.kreis else "")
+            reply.row(Button(short_label(f"{rank}. {match.title}"), callback_data.build("o", item_ref("project", match.id))))
+        return reply
+
+    def _projects_named(self, query: str) -> list[Project]:
+        """Projects whose title (or municipalities) contain every word of ``query`` (umlaut- and
+        case-tolerant); else the projects among the search results for it."""
+        words = [fold(w) for w in re.findall(r"\w+", query) if len(w) > 1]
+        projects, _ = self.kb.projects(limit=100_000)
+        found = [p for p in projects
+                 if words and all(w in fold(f"{p.title} {' '.join(p.municipalities or ())}") for w in words)]
+        if found:
+            return found
+        try:
+            answer = self.kb.ask(query, k=PAGE_SIZE)
+        except IndexMissing:
+            return []
+        hits = [hit for hit in answer.hits if hit.kind == "project"]
+        return [p for p in (self.kb.project(hit.id) for hit in hits[:PAGE_SIZE]) if p is not None]
 
     def similar(self, project_id: str, lang: str) -> Reply:
         project = self.kb.project(project_id)
@@ -122,10 +168,14 @@ class Browsing:
         return reply
 
     def send_document(self, document_id: str, lang: str) -> Reply:
+        """The document's file; text documents (not PDF/DOCX) as a PDF made from their text, or
+        as a formatted message when short."""
         document = self.kb.document(document_id)
         if document is None:
             return invalid_button(lang)
         path = Path(document.file) if document.file else None
+        if document.text.strip() and needs_conversion(document.file_name or (path.name if path else None)):
+            return self._text_document(document, lang)
         if path is not None and path.is_file():
             if path.stat().st_size <= self.settings.max_document_bytes:
                 name = document.file_name or path.name
@@ -138,6 +188,35 @@ class Browsing:
         elif self.settings.portal_url:
             reply.add("🔗 ", Span(self.settings.portal_url, "link", self.settings.portal_url))
         return reply
+
+    def _text_document(self, document: Document, lang: str) -> Reply:
+        if len(document.text) <= SHORT_TEXT_CHARS:
+            reply = Reply().add("📄 ", Span(document.title, "b")).blank()
+            for line in document.text.splitlines():
+                heading = re.match(r"^#{1,6}\s+(.*)$", line.strip())
+                if heading:
+                    reply.blank().add(Span(heading.group(1), "b"))
+                elif line.strip():
+                    reply.add(line.strip())
+            if document.url:
+                reply.blank().add("🔗 ", Span(t("label_link", lang), "link", document.url))
+            return reply
+        note = t("pdf_source_note", lang, file=document.file_name or document.id,
+                 source=document.url or document.source or self.settings.portal_url)
+        content = document_pdf(document.title, document.text, source_note=note)
+        if len(content) > self.settings.max_document_bytes:
+            reply = Reply().add(text_span("document_too_large", lang, title=document.title))
+            link = document.url or self.settings.portal_url
+            return reply.add("🔗 ", Span(link, "link", link)) if link else reply
+        return Reply(document=GeneratedFile(content, pdf_filename(document.file_name, document.id),
+                                            t("pdf_caption", lang, title=document.title))).add(Span(document.title, "b"))
+
+    def event_calendar(self, event_id: str, lang: str) -> Reply:
+        """📅 In den Kalender: the event's .ics file."""
+        event = self.kb.event(event_id)
+        if event is None:
+            return invalid_button(lang)
+        return Reply(document=calendar_file(event, now=self.clock(), lang=lang))
 
     # --- lists ---------------------------------------------------------------------------------------------
     def topics_menu(self, lang: str) -> Reply:
@@ -196,38 +275,75 @@ class Browsing:
         if first - 1 + len(projects) < total:
             nav.append(Button(t("button_next", lang), callback_data.build(action, index, page + 1)))
         reply.row(*nav)
+        reply.row(Button(t("button_csv", lang), callback_data.build("x" + action, index)))
         return reply
 
-    def documents(self, lang: str) -> Reply:
+    def _page(self, total: int, page: int) -> tuple[int, int, int] | None:
+        """(first index, last index + 1, pages) of ``page``, None when it is out of range."""
+        pages = max(1, -(-total // PAGE_SIZE))
+        if not 0 <= page < pages:
+            return None
+        return page * PAGE_SIZE, min(total, (page + 1) * PAGE_SIZE), pages
+
+    @staticmethod
+    def _nav(reply: Reply, code: str, page: int, pages: int, lang: str) -> None:
+        nav = []
+        if page > 0:
+            nav.append(Button(t("button_previous", lang), callback_data.build(code, page - 1)))
+        if page + 1 < pages:
+            nav.append(Button(t("button_next", lang), callback_data.build(code, page + 1)))
+        reply.row(*nav)
+
+    def documents(self, lang: str, page: int = 0, *, replace: bool = False) -> Reply:
         documents = self.kb.documents()
         if not documents:
             return Reply().add(text_span("no_documents", lang))
-        reply = Reply().add(text_span("documents_title", lang))
-        for document in documents[:LIST_LIMIT]:
+        span = self._page(len(documents), page)
+        if span is None:
+            return Reply(notice=t("no_more_results", lang))
+        start, end, pages = span
+        reply = Reply(replace=replace).add(text_span("documents_title", lang))
+        reply.add(Span(t("page_of", lang, page=page + 1, pages=pages) + f" · {len(documents)} ", "i"))
+        for document in documents[start:end]:
             reply.add("📄 ", Span(document.title, "b"), f" – {document.topic}" if document.topic else "")
             reply.row(Button(short_label(f"📄 {document.title}"),
                              callback_data.build("d", item_ref("document", document.id))))
+        self._nav(reply, "ld", page, pages, lang)
         return reply
 
-    def faq_list(self, lang: str) -> Reply:
+    def faq_list(self, lang: str, page: int = 0, *, replace: bool = False) -> Reply:
         faqs = self.kb.faqs()
         if not faqs:
             return Reply().add(text_span("no_faq", lang))
-        reply = Reply().add(text_span("faq_title", lang))
-        for rank, faq in enumerate(faqs[:LIST_LIMIT], start=1):
+        span = self._page(len(faqs), page)
+        if span is None:
+            return Reply(notice=t("no_more_results", lang))
+        start, end, pages = span
+        reply = Reply(replace=replace).add(text_span("faq_title", lang))
+        reply.add(Span(t("page_of", lang, page=page + 1, pages=pages) + f" · {len(faqs)} ", "i"))
+        for rank, faq in enumerate(faqs[start:end], start=start + 1):
             reply.add(f"{rank}. {faq.question}")
             reply.row(Button(short_label(f"{rank}. {faq.question}"), callback_data.build("o", item_ref("faq", faq.id))))
+        self._nav(reply, "lf", page, pages, lang)
         return reply
 
-    def events(self, lang: str) -> Reply:
-        events = self.kb.upcoming_events(now=self.clock(), limit=10)
+    def events(self, lang: str, page: int = 0, *, replace: bool = False) -> Reply:
+        events = self.kb.upcoming_events(now=self.clock(), limit=10_000)
         if not events:
             return Reply().add(text_span("no_events", lang))
-        reply = Reply().add(text_span("events_title", lang))
-        for event in events:
+        span = self._page(len(events), page)
+        if span is None:
+            return Reply(notice=t("no_more_results", lang))
+        start, end, pages = span
+        reply = Reply(replace=replace).add(text_span("events_title", lang))
+        reply.add(Span(t("page_of", lang, page=page + 1, pages=pages) + f" · {len(events)} ", "i"))
+        for event in events[start:end]:
             reply.blank()
             self.cards.event_lines(reply, event, lang)
+            reply.row(*self.cards.event_actions(event, lang))
         reply.blank().add(Span(t("time_zone_note", lang, timezone=self.settings.timezone), "i"))
+        self._nav(reply, "le", page, pages, lang)
+        reply.row(Button(t("button_csv", lang), callback_data.build("xe")))
         return reply
 
 

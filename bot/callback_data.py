@@ -18,6 +18,19 @@ code           fields                     meaning
 ``t``          topic number, page         projects of a topic
 ``k``          Kreis number, page         projects of a Kreis
 ``e``          example number             ask example question
+``h``          qid                        hand the question over to the advisory service (draft)
+``hn``         hand-off id, 1|0           include the Telegram name or not (draft)
+``hs``         hand-off id                send the draft to the advisory chat
+``hx``         hand-off id                cancel the draft
+``ha``         hand-off id                adopt the advisor's answer as FAQ (advisory chat only)
+``fr``         qid, reason letter         reason for 👎 (w i o p x, see bot.feedback_flow)
+``xq``         qid                        results of a question as CSV
+``xt`` / ``xk`` topic / Kreis number      projects of a topic / Kreis as CSV
+``xe``                                    upcoming events as CSV
+``xh``                                    "meine Kommune" as CSV
+``ic``         ref                        an event's .ics file
+``pm``         ref                        a project's full description ("Mehr")
+``lf`` ``ld`` ``le``  page                page of the FAQ / documents / events list
 ``sub:a``                                 subscribe to all topics
 ``sub:t``      topic token                toggle one topic
 ``sub:d``                                 toggle the weekly digest
@@ -55,6 +68,7 @@ QUERY_ID = r"\d{1,12}"
 PAGE = r"\d{1,3}"
 LIST_INDEX = r"\d{1,4}"
 ITEM_REF = "(?:[" + "".join(kind.letter for kind in ITEM_KINDS) + r"][^\s:]{1,60}|#[0-9a-f]{12})"
+HANDOFF_ID = r"\d{1,12}"
 TOKEN_HEX_10 = r"[0-9a-f]{10}"
 TOKEN_HEX_12 = r"[0-9a-f]{12}"
 
@@ -83,6 +97,22 @@ ACTIONS: tuple[Action, ...] = (
     Action("t", (LIST_INDEX, LIST_INDEX), "chat"),
     Action("k", (LIST_INDEX, LIST_INDEX), "chat"),
     Action("e", (r"\d{1,2}",), "chat"),
+    Action("h", (QUERY_ID,), "chat"),
+    Action("hn", (HANDOFF_ID, "[01]"), "chat"),
+    Action("hs", (HANDOFF_ID,), "chat"),
+    Action("hx", (HANDOFF_ID,), "chat"),
+    Action("ha", (HANDOFF_ID,), "chat"),
+    Action("fr", (QUERY_ID, "[wioxp]"), "chat"),
+    Action("xq", (QUERY_ID,), "chat"),
+    Action("xt", (LIST_INDEX,), "chat"),
+    Action("xk", (LIST_INDEX,), "chat"),
+    Action("xe", (), "chat"),
+    Action("xh", (), "chat"),
+    Action("ic", (ITEM_REF,), "chat"),
+    Action("pm", (ITEM_REF,), "chat"),
+    Action("lf", (PAGE,), "chat"),
+    Action("ld", (PAGE,), "chat"),
+    Action("le", (PAGE,), "chat"),
     Action("sub:a", (), "subscriptions"),
     Action("sub:t", (TOKEN_HEX_10,), "subscriptions"),
     Action("sub:d", (), "subscriptions"),

@@ -21,6 +21,18 @@ from bot.texts import t
 
 CARD_FURTHER_HITS = 4
 MAYBE_HITS = 3
+DESCRIPTION_CHARS = 400  # longer descriptions are shortened on cards, "Mehr" shows all
+
+
+def shortened(text: str, limit: int = DESCRIPTION_CHARS) -> tuple[str, bool]:
+    """``text`` cut at a sentence or word end under ``limit`` (with "…"), and whether it was cut."""
+    text = " ".join(text.split())
+    if len(text) <= limit:
+        return text, False
+    cut = text[:limit]
+    end = max(cut.rfind(". "), cut.rfind("! "), cut.rfind("? "))
+    cut = cut[: end + 1] if end > limit // 2 else cut[: cut.rfind(" ")].rstrip(",;:–-") + " …"
+    return cut, True
 
 
 class Cards:
@@ -51,6 +63,8 @@ class Cards:
             actions.append(Button(t("button_more", lang), callback_data.build("m", qid, 1)))
         actions.extend(self.item_actions(best.kind, best.id, lang))
         reply.row(*actions)
+        if len(answer.hits) > 1:
+            reply.row(Button(t("button_csv", lang), callback_data.build("xq", qid)))
         reply.row(Button(t("button_helpful", lang), callback_data.build("f", qid, 1)),
                   Button(t("button_not_helpful", lang), callback_data.build("f", qid, 0)))
 
@@ -107,18 +121,31 @@ class Cards:
 
     # --- items -------------------------------------------------------------------------------------
     def item_actions(self, kind: str, item_id: str, lang: str) -> list[Button]:
-        """"Similar projects" for projects, "send document" for documents."""
+        """"Similar projects" and "Teilen" for projects, "send document" for documents,
+        "In den Kalender" and "Anmelden" for events."""
         if kind == "project":
-            return [Button(t("button_similar", lang), callback_data.build("s", item_ref("project", item_id)))]
+            return [Button(t("button_similar", lang), callback_data.build("s", item_ref("project", item_id))),
+                    Button(t("button_share", lang), share=item_id)]
         if kind == "document":
             return [Button(t("button_send_document", lang), callback_data.build("d", item_ref("document", item_id)))]
+        if kind == "event":
+            event = self.kb.event(item_id)
+            return self.event_actions(event, lang) if event is not None else []
         return []
 
-    def item_card(self, reply: Reply, item: ItemInfo, lang: str) -> None:
+    def event_actions(self, event: Event, lang: str) -> list[Button]:
+        """📅 In den Kalender (the .ics) and, where there is one, ✍️ Anmelden."""
+        buttons = [Button(t("button_calendar", lang), callback_data.build("ic", item_ref("event", event.id)))]
+        if event.registration_url and event.registration_url.startswith(("https://", "http://")):
+            buttons.append(Button(t("button_register", lang), url=event.registration_url))
+        return buttons
+
+    def item_card(self, reply: Reply, item: ItemInfo, lang: str, *, describe: bool = False) -> None:
+        """An item's card; ``describe``: projects with their (shortened) description."""
         if item.kind == "project":
             project = self.kb.project(item.id)
             if project is not None:
-                self.project_lines(reply, project, lang)
+                self.project_lines(reply, project, lang, describe=describe)
                 return
         if item.kind == "faq":
             faq = self.kb.faq(item.id)
@@ -139,8 +166,14 @@ class Cards:
         if item.url:
             reply.add("🔗 ", Span(t("label_link", lang), "link", item.url))
 
-    def project_lines(self, reply: Reply, project: Project, lang: str) -> None:
-        reply.add(f"{kind_icon('project')} ", Span(project.title, "b"))
+    def project_lines(self, reply: Reply, project: Project, lang: str, *, describe: bool = False) -> bool:
+        """The project's card lines; with ``describe`` its description (shortened). True when
+        the description was shortened (the caller offers "Mehr")."""
+        reply.add(f"{kind_icon('project')} ", Span(project.title, "b"), Span(f"  ({project.id})", "i"))
+        cut = False
+        if describe and project.description:
+            text, cut = shortened(project.description)
+            reply.add(text)
         if project.municipalities:
             reply.add(label_span("label_municipalities", lang), ", ".join(project.municipalities))
         if project.kreis:
@@ -156,6 +189,7 @@ class Cards:
             reply.add(label_span("label_contact", lang), contact)
         if project.url:
             reply.add("🔗 ", Span(t("label_link", lang), "link", project.url))
+        return cut
 
     def event_lines(self, reply: Reply, event: Event, lang: str) -> None:
         reply.add(f"{kind_icon('event')} ", Span(event.title, "b"))

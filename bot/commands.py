@@ -43,7 +43,7 @@ def _start(conversation: Conversation, turn: Turn, args: str, bot_name: str) -> 
 CHAT_COMMANDS: tuple[ChatCommand, ...] = (
     ChatCommand(("start",), "Start und Beispielfragen", "Start and example questions", _start),
     ChatCommand(("hilfe", "help"), "Hilfe und Befehle", "Help and commands",
-                lambda c, turn, args, bot_name: Reply().add(text_span("help", turn.lang, bot=bot_name))),
+                lambda c, turn, args, bot_name: help_reply(turn.lang, bot_name)),
     ChatCommand(("themen", "topics"), "Projekte nach Themen", "Projects by topic",
                 lambda c, turn, args, bot_name: c.browsing.topics_menu(turn.lang)),
     ChatCommand(("kreis", "district"), "Projekte in einem Kreis", "Projects in a district (Kreis)",
@@ -56,6 +56,9 @@ CHAT_COMMANDS: tuple[ChatCommand, ...] = (
                 lambda c, turn, args, bot_name: c.browsing.faq_list(turn.lang)),
     ChatCommand(("veranstaltungen", "events"), "Kommende Veranstaltungen", "Upcoming events",
                 lambda c, turn, args, bot_name: c.browsing.events(turn.lang)),
+    ChatCommand(("meine_kommune", "my_municipality"), "Meine Kommune: Projekte, Kreis, Termine",
+                "My municipality: projects, Kreis, events",
+                lambda c, turn, args, bot_name: c.my_municipality.command(turn.user_id, args, turn.lang)),
     ChatCommand(("datenschutz", "privacy"), "Datenschutz", "Privacy",
                 lambda c, turn, args, bot_name: c.privacy(turn.lang)),
 )
@@ -92,3 +95,30 @@ def all_names(commands: tuple[CommandSpec, ...]) -> list[str]:
 def menu(commands: tuple[CommandSpec, ...], lang: str) -> list[tuple[str, str]]:
     """(command, description) pairs of a command menu in ``lang``."""
     return [(c.name, c.german if lang == "de" else c.english) for c in commands]
+
+
+# Arguments shown in /hilfe after a command's name.
+HELP_ARGUMENTS = {"kreis": "&lt;Name&gt;", "projekt": "&lt;ID oder Name&gt;", "meine_kommune": "&lt;Name&gt;",
+                  "abonnieren": "[Thema | meine_kommune | mein_kreis | nrw]", "stats": "[Tage]",
+                  "unbeantwortet": "[n]", "reindex": "[Quelle]", "broadcast": "&lt;Text&gt;"}
+
+
+def help_reply(lang: str, bot_name: str) -> Reply:
+    """/hilfe: how to ask and every command of the bot (from this table, so none is missing)."""
+    import html
+
+    def lines(specs: tuple[CommandSpec, ...]) -> str:
+        out = []
+        for spec in specs:
+            aliases = [f"/{name}" for name in spec.names[1:]]
+            argument = f" {HELP_ARGUMENTS[spec.name]}" if spec.name in HELP_ARGUMENTS else ""
+            alias_text = f" ({', '.join(aliases)})" if aliases else ""
+            description = spec.german if lang == "de" else spec.english
+            out.append(f"/{spec.name}{argument}{html.escape(alias_text)} – {html.escape(description)}")
+        return "\n".join(out)
+
+    from bot.replies import html_span
+    from bot.texts import t
+
+    reply = Reply().add(html_span(t("help", lang, commands=lines(PUBLIC_MENU), bot=html.escape(bot_name))))
+    return reply.blank().add(html_span(t("help_admin", lang, commands=lines(ADMIN_COMMANDS))))

@@ -8,11 +8,13 @@ from __future__ import annotations
 import logging
 import os
 import sys
+from pathlib import Path
 from typing import TextIO
 
+from bot.console_commands import ConsoleCommands
 from bot.conversation import Conversation, Turn
 from bot.formatting import render_plain
-from bot.replies import Button, Reply
+from bot.replies import Button, GeneratedFile, Reply
 from bot.texts import language_of, t
 from knowledge.clock import Clock, utc_now
 from knowledge.service import KnowledgeBase
@@ -31,6 +33,8 @@ class ConsoleChat:
         self.output = output
         self.turn = Turn(chat_key="console", user_id="console", lang=lang, channel="console")
         self.choices: list[Button] = []
+        self.others = ConsoleCommands(conversation.kb, conversation.settings, conversation.clock,
+                                      conversation.handoffs.open_list)
 
     def handle(self, line: str) -> Reply | None:
         """Process one input line and print the reply; None for empty input."""
@@ -47,10 +51,14 @@ class ConsoleChat:
             if button.url:
                 self._write(button.url)
                 return None
+            if button.share:
+                self._write(t("console_share", self.turn.lang, query=button.share))
+                return None
             reply = self.conversation.press(self.turn, button.data)
         elif text.startswith("/"):
             command, _, args = text[1:].partition(" ")
-            reply = self.conversation.command(self.turn, command.split("@")[0], args)
+            name = command.split("@")[0]
+            reply = self.others.run(name, args, self.turn.lang) or self.conversation.command(self.turn, name, args)
         else:
             reply = self.conversation.ask(self.turn, text)
         self._print(reply)
@@ -62,11 +70,21 @@ class ConsoleChat:
         rendered = render_plain(reply)
         if rendered:
             self._write(rendered)
-        if reply.document is not None:
+        if isinstance(reply.document, GeneratedFile):
+            self._write(t("console_file_saved", self.turn.lang, path=str(self._save(reply.document))))
+        elif reply.document is not None:
             self._write(t("console_document", self.turn.lang, path=str(reply.document.path)))
         if not keep_choices and (reply.all_buttons or reply.lines):
             self.choices = reply.all_buttons
         self._write("")
+
+    def _save(self, document: GeneratedFile) -> Path:
+        """Files made for a reply (CSV, PDF, .ics) go to ``<data dir>/exports``."""
+        folder = Path(self.conversation.settings.data_dir) / "exports"
+        folder.mkdir(parents=True, exist_ok=True)
+        path = folder / Path(document.file_name).name
+        path.write_bytes(document.content)
+        return path.resolve()
 
     def _write(self, text: str) -> None:
         self.output.write(text + "\n")

@@ -18,6 +18,7 @@ from datetime import datetime
 
 from embeddings.vector_index import IndexMissing
 from knowledge.answers import Answer
+from knowledge.places import default_register
 from knowledge.service import KnowledgeBase
 from knowledge.settings import Settings
 from knowledge.small_talk import small_talk_kind
@@ -28,7 +29,11 @@ from bot.browsing import Browsing, invalid_button
 from bot.cards import Cards
 from bot.commands import chat_command
 from bot.follow_ups import FollowUps, is_follow_up
+from bot.feedback_flow import FeedbackFlow
+from bot.handoff_flow import AdvicePost, HandoffFlow
 from bot.inline_mode import InlineCard, inline_cards
+from bot.list_exports import ListExports
+from bot.my_municipality import MyMunicipality, is_own_question
 from bot.question_log import QuestionLog
 from bot.replies import Button, Reply, text_span
 from bot.texts import t
@@ -46,6 +51,9 @@ class Turn:
     user_id: int | str | None
     lang: str = "de"
     channel: str = "telegram"
+    chat_id: int | None = None  # the Telegram chat (None in the console)
+    private: bool = False  # a private chat with the bot (only these can hand off to the advisory service)
+    display_name: str | None = None  # the Telegram name, sent to the advisory service only with consent
 
 
 class Conversation:
@@ -60,6 +68,10 @@ class Conversation:
         self.answers = AnswerCache(self._reask)
         self.cards = Cards(kb, settings)
         self.browsing = Browsing(kb, settings, self.cards, self.answers, clock)
+        self.handoffs = HandoffFlow(kb, settings, clock)
+        self.feedback = FeedbackFlow(kb.engine, clock)
+        self.my_municipality = MyMunicipality(kb, settings, default_register(), self.cards, clock)
+        self.exports = ListExports(kb, settings, self.answers, clock)
 
     # --- questions ---------------------------------------------------------------------------
     def ask(self, turn: Turn, text: str) -> Reply:
@@ -70,9 +82,16 @@ class Conversation:
             return Reply().add(text_span("empty_question", lang))
         if len(question) > self.settings.max_question_chars:
             return Reply().add(text_span("too_long", lang, max=self.settings.max_question_chars))
+        own_words = self.feedback.own_text(turn.chat_key, question, lang)
+        if own_words is not None:  # the reason for a 👎 the user was asked to write
+            return own_words
         small_talk = small_talk_kind(question)
         if small_talk is not None:  # a friendly word back; not a question, not logged as unanswered
             return Reply().add(text_span(f"smalltalk_{small_talk}", lang))
+        if is_own_question(question):
+            home = self.my_municipality.remembered(turn.user_id)
+            if home is not None:  # "woran sind wir beteiligt?"
+                return self.my_municipality.overview(home, lang)
         previous = self.follow_ups.previous(turn.chat_key)
         try:
             follow_up = previous is not None and is_follow_up(question, self.kb.understand(question).filters)
@@ -99,7 +118,13 @@ class Conversation:
             self.cards.maybe(reply, answer, qid, lang)
         else:
             self.cards.abstain(reply, answer, lang)
+        if answer.level != "high" and self.can_hand_off(turn):
+            reply.row(self.handoffs.offer(qid, lang))
         return reply
+
+    def can_hand_off(self, turn: Turn) -> bool:
+        """Hand-offs go from a private Telegram chat to a configured advisory chat."""
+        return turn.channel == "telegram" and turn.private and self.handoffs.advice_chat_id is not None
 
     def _reask(self, qid: int) -> Answer | None:
         """The answer of a logged question that is no longer cached (e.g. after a restart)."""
@@ -153,7 +178,19 @@ class Conversation:
             helpful = args[1] == "1"
             if not self.question_log.feedback(int(args[0]), helpful):
                 return invalid_button(lang)
-            return Reply(notice=t("feedback_thanks_up" if helpful else "feedback_thanks_down", lang))
+            if helpful:
+                return Reply(notice=t("feedback_thanks_up", lang))
+            offer = self.handoffs.offer(int(args[0]), lang) if self.can_hand_off(turn) else None
+            return self.feedback.ask_why(int(args[0]), lang, offer)
+        if action == "fr":
+            return self.feedback.reason(turn.chat_key, int(args[0]), args[1], lang)
+        if action in ("h", "hn", "hx", "hs", "ha"):
+            return self._handoff_button(turn, action, int(args[0]), args[1:])
+        if action in ("xq", "xt", "xk", "xe", "xh"):
+            return self._export(turn, action, args) or invalid_button(lang)
+        if action in ("lf", "ld", "le"):
+            lists = {"lf": self.browsing.faq_list, "ld": self.browsing.documents, "le": self.browsing.events}
+            return lists[action](lang, int(args[0]), replace=True)
         if action in ("t", "k"):
             return self.browsing.projects_page(action, int(args[0]), int(args[1]), lang, replace=args[1] != "0")
         if action == "e":
@@ -162,7 +199,7 @@ class Conversation:
             if index >= len(examples):
                 return invalid_button(lang)
             return self.ask(turn, examples[index])
-        if action not in ("o", "s", "d"):
+        if action not in ("o", "s", "d", "ic", "pm"):
             return invalid_button(lang)  # another area's button
         target = self.browsing.resolve_ref(args[0])
         if target is None:
@@ -174,7 +211,41 @@ class Conversation:
             return self.browsing.similar(item_id, lang)
         if action == "d" and kind == "document":
             return self.browsing.send_document(item_id, lang)
+        if action == "ic" and kind == "event":
+            return self.browsing.event_calendar(item_id, lang)
+        if action == "pm" and kind == "project":
+            return self.browsing.project_description(item_id, lang)
         return invalid_button(lang)
+
+    def _handoff_button(self, turn: Turn, action: str, number: int, rest: tuple[str, ...]) -> Reply:
+        lang = turn.lang
+        if action == "ha":  # pressed by an advisor in the advisory chat
+            return self.handoffs.adopt(chat_id=turn.chat_id, handoff_id=number)
+        if turn.channel != "telegram":
+            return Reply().add(text_span("handoff_unavailable", lang, contact=self.settings.contact_text))
+        user_chat = turn.chat_id if turn.private else None
+        if action == "h":
+            return self.handoffs.start(user_chat_id=user_chat, query_id=number, lang=lang, sender_name=turn.display_name)
+        if action == "hn":
+            return self.handoffs.toggle_name(user_chat_id=user_chat, handoff_id=number, include=rest[0] == "1",
+                                             lang=lang, sender_name=turn.display_name)
+        if action == "hx":
+            return self.handoffs.cancel(user_chat_id=user_chat, handoff_id=number, lang=lang)
+        return invalid_button(lang)  # "hs" needs the channel to post: see send_handoff
+
+    def send_handoff(self, turn: Turn, handoff_id: int) -> tuple[Reply, AdvicePost | None]:
+        """"Senden": the user's confirmation and what to post in the advisory chat (None: refused)."""
+        return self.handoffs.claim(user_chat_id=turn.chat_id if turn.private else None, handoff_id=handoff_id,
+                                   lang=turn.lang, sender_name=turn.display_name)
+
+    def _export(self, turn: Turn, action: str, args: tuple[str, ...]) -> Reply | None:
+        if action == "xq":
+            return self.exports.results(int(args[0]), turn.lang)
+        if action in ("xt", "xk"):
+            return self.exports.projects(action[1], int(args[0]), turn.lang)
+        if action == "xe":
+            return self.exports.events(turn.lang)
+        return self.my_municipality.export(turn.user_id, turn.lang)
 
     # --- inline mode and small replies --------------------------------------------------------------
     def inline(self, query: str, lang: str, *, limit: int = 10) -> list[InlineCard]:

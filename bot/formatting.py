@@ -170,7 +170,7 @@ def render_plain(reply: Reply) -> str:
     if buttons:
         out.append("")
         for number, button in enumerate(buttons, start=1):
-            target = f" ({button.url})" if button.url else ""
+            target = f" ({button.url})" if button.url else (f" (@bot {button.share})" if button.share else "")
             out.append(f"  [{number}] {button.label}{target}")
     return "\n".join(out).strip("\n")
 
@@ -199,6 +199,8 @@ def short_label(text: str, limit: int = MAX_BUTTON_LABEL) -> str:
 def is_valid_button(button: Button) -> bool:
     if button.url:
         return safe_url(button.url) is not None
+    if button.share:
+        return True
     return button.data is not None and 0 < len(button.data.encode("utf-8")) <= MAX_CALLBACK_BYTES
 
 
@@ -210,6 +212,7 @@ def inline_keyboard(rows: Sequence[Sequence[Button]]):  # noqa: ANN201 - InlineK
     for row in rows:
         buttons = [
             InlineKeyboardButton(short_label(b.label), url=safe_url(b.url)) if b.url
+            else InlineKeyboardButton(short_label(b.label), switch_inline_query=b.share) if b.share
             else InlineKeyboardButton(short_label(b.label), callback_data=b.data)
             for b in row
             if is_valid_button(b)

@@ -41,6 +41,11 @@ def inline_cards(kb: KnowledgeBase, settings: Settings, cards: Cards, query: str
                  for p in projects]
         snippets = {p.id: p.description for p in projects}
         terms: list[str] = []
+    elif (shared := kb.project(query)) is not None:  # "Teilen" on a project card: @bot <id>
+        items = [ItemInfo("project", shared.id, shared.title, shared.url, shared.topic, shared.kreis,
+                          tuple(shared.municipalities or ()))]
+        snippets = {shared.id: shared.description}
+        terms = []
     else:
         try:
             answer = kb.ask(query, k=limit)

@@ -120,14 +120,19 @@ def status_html(status: SystemStatus, lang: str, timezone: str) -> str:
 
 
 # --- /stats ----------------------------------------------------------------------------------------
-def stats_html(stats: UsageStats, lang: str) -> str:
+def stats_html(stats: UsageStats, lang: str, *, reasons: dict[str, int] | None = None,
+               handoffs: tuple[int, int] = (0, 0)) -> str:
+    """The /stats caption; ``reasons``: 👎 reasons counted, ``handoffs``: (forwarded, answered)."""
+    given = [(name, count) for name, count in (reasons or {}).items() if count]
+    reason_text = " · ".join(f"{t('reason_' + name, lang).lstrip('✏️ ')} {count}" for name, count in given) or t("admin_none", lang)
     topics = ", ".join(f"{_e(name)} ({count})" for name, count in stats.top_topics) or t("admin_none", lang)
     latency = f"{stats.median_latency_ms:.0f} ms" if stats.median_latency_ms is not None else t("admin_none", lang)
     return t(
         "admin_stats", lang,
         days=len(stats.days), questions=stats.questions, answered=stats.answered, abstained=stats.abstained,
         answered_share=_share(stats.answered_share, lang), helpful=stats.helpful, not_helpful=stats.not_helpful,
-        helpful_share=_share(stats.helpful_share, lang), latency=latency, topics=topics,
+        helpful_share=_share(stats.helpful_share, lang), latency=latency, topics=topics, reasons=_e(reason_text),
+        handoffs_sent=handoffs[0], handoffs_answered=handoffs[1],
     )
 
 

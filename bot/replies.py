@@ -33,6 +33,7 @@ class Button:
     label: str
     data: str | None = None
     url: str | None = None
+    share: str | None = None  # "Teilen": opens the chat picker with ``@bot <share>`` (inline mode)
 
 
 @dataclass(frozen=True)
@@ -44,11 +45,20 @@ class DocumentFile:
     title: str
 
 
+@dataclass(frozen=True)
+class GeneratedFile:
+    """A file made for this reply (CSV export, PDF of a text document, .ics of an event)."""
+
+    content: bytes
+    file_name: str
+    title: str
+
+
 @dataclass
 class Reply:
     lines: list[Line] = field(default_factory=list)
     buttons: list[list[Button]] = field(default_factory=list)
-    document: DocumentFile | None = None
+    document: DocumentFile | GeneratedFile | None = None
     notice: str | None = None  # short toast for button presses (answerCallbackQuery)
     replace: bool = False  # edit the message whose button was pressed instead of sending anew
     query_id: int | None = None  # query-log id when this reply answers a question

@@ -28,7 +28,11 @@ from sqlmodel import Session, SQLModel, col, select
 
 from jobs.ledger import Broadcast, Delivery
 from knowledge.clock import utc_now as utcnow
+from knowledge.feedback_reasons import FeedbackReason
+from knowledge.handoffs import Handoff
+from knowledge.home_municipality import HomeMunicipality
 from knowledge.query_log import QueryLog
+from knowledge.subscription_regions import SubscriberRegion
 from knowledge.subscriptions import Subscriber, SubscriberTopic
 
 Key = Literal["chat_id", "user_id", "pseudonym"]
@@ -57,10 +61,16 @@ class PersonalTable:
 
 
 PERSONAL_DATA: tuple[PersonalTable, ...] = (
+    PersonalTable(FeedbackReason, "user_hash", "pseudonym", "reasons given for 👎",
+                  expires=("created_at", "query_log_retention_days")),
+    PersonalTable(Handoff, "chat_id", "chat_id", "questions forwarded to the advisory service and its answers",
+                  expires=("created_at", "query_log_retention_days")),
     PersonalTable(QueryLog, "user_hash", "pseudonym",
                   "questions asked, results shown, feedback (statistics and content gaps)",
                   expires=("asked_at", "query_log_retention_days")),
+    PersonalTable(HomeMunicipality, "user_hash", "pseudonym", "the municipality set with /meine_kommune"),
     PersonalTable(Delivery, "chat_id", "chat_id", "event notices, digests and announcements sent to the chat"),
+    PersonalTable(SubscriberRegion, "chat_id", "chat_id", "the region event notices are limited to"),
     PersonalTable(SubscriberTopic, "chat_id", "chat_id", "topic areas chosen for notices"),
     PersonalTable(Subscriber, "chat_id", "chat_id", "subscription to event notices and the weekly digest"),
     PersonalTable(Broadcast, "created_by", "user_id", "announcements a maintainer wrote (the author)",

@@ -16,6 +16,8 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
 from embeddings.lexical import fold
+from knowledge.places import default_register
+from knowledge.subscription_regions import event_in_region, regions
 from jobs.ledger import (
     ANNOUNCE,
     BROADCAST,
@@ -77,10 +79,12 @@ def _remember(session: Session, events: Iterable[Event], now: datetime) -> None:
 
 
 def plan_announcements(engine: Engine, *, now: datetime) -> int:
-    """Announce every upcoming, not cancelled event to each matching active subscriber once."""
+    """Announce every upcoming, not cancelled event to each matching active subscriber once
+    (subscribers limited to their municipality or Kreis get the events there and online ones)."""
     with Session(engine, expire_on_commit=False) as session:
         events = [e for e in _upcoming(session, now) if not e.cancelled]
         subscribers = active_subscribers(session)
+        limited = regions(session)
         _remember(session, events, now)
         session.commit()
     rows = [
@@ -88,6 +92,8 @@ def plan_announcements(engine: Engine, *, now: datetime) -> int:
         for event in events
         for sub, topics in subscribers
         if wants(topics, event.topic or "")
+        and (sub.chat_id not in limited or event_in_region(
+            limited[sub.chat_id], location=event.location, online_url=event.online_url, places=default_register()))
     ]
     return insert_deliveries(engine, rows, now=now)
 

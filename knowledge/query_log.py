@@ -150,10 +150,17 @@ def purge_older_than(engine: Engine, *, days: int, now: datetime | None = None) 
 
 
 def unanswered(engine: Engine, *, limit: int = 10, since: datetime | None = None) -> list[QueryLog]:
-    """The latest questions that were abstained from or rated 👎 — the content gaps."""
+    """The latest questions that were abstained from or rated 👎 — the content gaps — except those
+    the advisory service has answered meanwhile (see knowledge.handoffs)."""
     from sqlmodel import or_, select
 
+    from knowledge.handoffs import ADOPTED, ANSWERED, Handoff
+
+    answered_by_advice = select(Handoff.query_id).where(
+        Handoff.query_id.is_not(None), Handoff.status.in_((ANSWERED, ADOPTED))  # type: ignore[union-attr, attr-defined]
+    )
     stmt = select(QueryLog).where(or_(QueryLog.answered == False, QueryLog.feedback == -1))  # noqa: E712
+    stmt = stmt.where(QueryLog.id.not_in(answered_by_advice))  # type: ignore[union-attr]
     if since is not None:
         stmt = stmt.where(QueryLog.asked_at >= since)
     stmt = stmt.order_by(QueryLog.asked_at.desc(), QueryLog.id.desc()).limit(limit)  # type: ignore[union-attr]

@@ -68,8 +68,12 @@ class Settings(BaseSettings):
     max_document_bytes: int = Field(20 * 1024 * 1024, description="Largest file the bot sends (Bot API: 50 MB).")
     follow_up_seconds: int = Field(600, description="How long a follow-up refines the previous question.")
     contact_text: str = Field(
-        "Beratungsstelle Interkommunales.NRW (Beispiel): ikz-beratung@beispiel.nrw, Tel. 0211 000-0000",
+        "Beratungsstelle Interkommunales.NRW (Beispielkontakt): beratung@beispiel-interkommunales.nrw, "
+        "Tel. 0211 000-4711 (Mo–Do 9–15 Uhr)",
         description="Who to ask when the assistant has no answer.",
+    )
+    advice_chat_id: int | None = Field(
+        None, description="Chat of the advisory service (Beratungsstelle) that receives hand-offs; default: admin_chat_id."
     )
     portal_url: str = "https://www.interkommunales.nrw"
     privacy_text: str | None = None
@@ -130,6 +134,11 @@ class Settings(BaseSettings):
         if self.database_url:
             return self.database_url
         return f"sqlite:///{(self.data_dir / 'ikz.sqlite3').resolve()}"
+
+    @property
+    def resolved_advice_chat_id(self) -> int | None:
+        """Where hand-offs go: ``advice_chat_id``, else the admin chat; None disables hand-offs."""
+        return self.advice_chat_id if self.advice_chat_id is not None else self.admin_chat_id
 
     @property
     def index_dir(self) -> Path:

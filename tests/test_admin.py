@@ -127,7 +127,7 @@ async def test_stats_sends_a_chart_and_text_and_unanswered_lists_gaps(tiny_kb) -
     assert image.format == "PNG" and image.size == (1000, 700)
     caption = photo.text
     assert "Statistik der letzten 7 Tage" in caption
-    assert "Fragen: 3 – beantwortet 2, ohne Antwort 1 (67 %)" in caption
+    assert "Fragen: 3 – beantwortet 2, ohne Antwort 1 (67 % beantwortet)" in caption
     assert "👍 1 / 👎 1 (50 % hilfreich)" in caption and "Median der Antwortzeit: 200 ms" in caption
     assert "Abwasser (1)" in caption and "Bauhof (1)" in caption
     assert usage.startswith("Bitte so:")

@@ -155,18 +155,28 @@ async def test_topics_kreise_and_projects(tiny_kb) -> None:
         assert "/projekt T00" in await bot.reply_to(CHAT, "/projekt")
 
 
-async def test_documents_are_sent_as_files_within_the_size_limit(tiny_kb) -> None:
+async def test_documents_are_sent_as_files_within_the_size_limit(tiny_kb, tmp_path) -> None:
+    from knowledge.document_pdf import document_pdf
+
+    pdf = tmp_path / "upload" / "TP1-vereinbarung.pdf"
+    pdf.parent.mkdir()
+    pdf.write_bytes(document_pdf("Mustervereinbarung Bauhof", "## Zweck\nGemeinsamer Bauhof der Gemeinden."))
+    tiny_kb.ingest("documents", pdf.parent, source="test")
     async with running_bot(tiny_kb) as bot:
         await bot.text(CHAT, "/dokumente")
         listing = bot.api.last_message(CHAT)
-        data = f"d:{item_ref('document', 'TD1-foerderung')}"
+        data = f"d:{item_ref('document', 'TP1-vereinbarung')}"
         assert data in listing.callback_data()
         await bot.press(CHAT, data)
         sent = (await bot.api.wait_for_calls("sendDocument", 1, chat_id=CHAT))[0]
         name, content = next(iter(sent.files.values()))
-        assert name == "TD1-foerderung.md" and b"F\xc3\xb6rder" in content
-    async with running_bot(tiny_kb, max_document_bytes=10) as bot:
+        assert name == "TP1-vereinbarung.pdf" and content == pdf.read_bytes()  # a PDF goes unchanged
+        # a short text document is shown as a formatted message
         await bot.press(CHAT, f"d:{item_ref('document', 'TD1-foerderung')}")
+        shown = bot.api.last_message(CHAT)
+        assert shown.method == "sendMessage" and "Förder" in shown.text and len(bot.api.calls("sendDocument")) == 1
+    async with running_bot(tiny_kb, max_document_bytes=10) as bot:
+        await bot.press(CHAT, data)
         assert not bot.api.calls("sendDocument")
         assert "zu groß" in bot.api.last_message(CHAT).text
 

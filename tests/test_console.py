@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from pathlib import Path
 
 from sqlmodel import Session, select
 
@@ -40,7 +41,7 @@ def test_console_example_buttons_feedback_and_bad_choice(tiny_kb) -> None:
     output = _chat(tiny_kb, ["1", "99", "/hilfe"])  # welcome's first example, then an invalid number
     assert "Gemeinsames Standesamt Nottuln–Havixbeck" in output
     assert "Bitte eine Zahl von 1 bis" in output
-    assert "/themen – Themenbereiche" in output
+    assert "/themen (/topics) – Projekte nach Themen" in output and "/meine_kommune <Name>" in output
 
 
 def test_console_feedback_is_stored(tiny_kb) -> None:
@@ -61,14 +62,26 @@ def _choice_number(output: str, label: str) -> int:
     raise AssertionError(f"no choice {label!r}")
 
 
-def test_console_sends_documents_as_file_paths_and_english(tiny_kb) -> None:
-    output = _chat(tiny_kb, ["/dokumente", "1", "/veranstaltungen"], lang="en")
+def test_console_saves_made_files_and_english(tiny_kb) -> None:
+    output = _chat(tiny_kb, ["/dokumente", "1", "/veranstaltungen", "1"], lang="en")
     assert "Welcome" in output and "Documents" in output
-    assert "📄 File: " in output and output.split("📄 File: ")[1].split("\n")[0].endswith("TD1-foerderung.md")
     assert "Upcoming events" in output
+    saved = output.split("📎 File saved: ")[1].split("\n")[0]
+    assert saved.endswith(".ics") and Path(saved).read_bytes().startswith(b"BEGIN:VCALENDAR")
 
 
 def test_console_follow_up_and_exit(tiny_kb) -> None:
     output = _chat(tiny_kb, ["Müllabfuhr", "und im Kreis Borken?", "exit", "Standesamt"])
     assert "Bezogen auf Ihre vorige Frage „Müllabfuhr“" in output
     assert "Nottuln" not in output.split("Bezogen auf")[1]  # nothing after 'exit' was answered
+
+
+def test_console_is_the_same_bot_with_every_command(tiny_kb) -> None:
+    output = _chat(tiny_kb, ["/meine_kommune Havixbek", "/stats 7", "/unbeantwortet", "/status", "/abonnieren",
+                             "/themen", "/faq", "/hilfe"])
+    assert "Gemerkt: Havixbeck" in output and "Beteiligt an" in output
+    assert "Statistik der letzten 7 Tage" in output and "Gründe für 👎" in output
+    assert "Keine offenen Anfragen an die Beratungsstelle" in output
+    assert "/abonnieren braucht einen Telegram-Chat" in output
+    assert "Themenbereiche" in output and "Seite 1 von 1" in output and "/meine_kommune" in output
+    assert "<b>" not in output and "Diesen Befehl kenne ich nicht" not in output

@@ -24,6 +24,7 @@ from telegram.error import TelegramError
 
 from bot import callback_data
 from bot.context import IKZContext
+from bot.formatting import render_html
 from bot.maintenance_reports import chart_labels, run_results_html, stats_html, status_html, unanswered_html
 from bot.texts import language_of, t
 from jobs.refresh import RefreshRunner, UnknownSource
@@ -31,6 +32,8 @@ from knowledge.query_log import unanswered
 from knowledge.sources.config import SourcesFileError
 from bot.statistics_chart import render_chart
 from knowledge.statistics import usage_stats
+from knowledge.feedback_reasons import reason_counts
+from knowledge.handoffs import counts_since as handoff_counts
 from knowledge.system_status import collect_status
 
 log = logging.getLogger(__name__)
@@ -190,11 +193,14 @@ async def on_stats(update: Update, context: IKZContext) -> None:
     services = context.services
 
     def compute():  # noqa: ANN202
-        stats = usage_stats(services.kb.engine, days=days, now=services.clock(), timezone=services.settings.timezone)
-        return stats, render_chart(stats, labels=chart_labels(lang))
+        engine = services.kb.engine
+        stats = usage_stats(engine, days=days, now=services.clock(), timezone=services.settings.timezone)
+        reasons = reason_counts(engine, since=stats.since, until=stats.until)
+        caption = stats_html(stats, lang, reasons=reasons, handoffs=handoff_counts(engine, stats.since))
+        return caption, render_chart(stats, labels=chart_labels(lang))
 
-    stats, chart = await asyncio.to_thread(compute)
-    await update.effective_message.reply_photo(chart.png, caption=stats_html(stats, lang), parse_mode=ParseMode.HTML)
+    caption, chart = await asyncio.to_thread(compute)
+    await update.effective_message.reply_photo(chart.png, caption=caption, parse_mode=ParseMode.HTML)
 
 
 # --- /unbeantwortet ------------------------------------------------------------------------------
@@ -204,7 +210,16 @@ async def on_unanswered(update: Update, context: IKZContext) -> None:
     if context.args and context.args[0].isdigit():
         limit = max(1, min(int(context.args[0]), 30))
     rows = await asyncio.to_thread(unanswered, context.kb.engine, limit=limit)
-    await update.effective_message.reply_text(unanswered_html(rows, _lang(update), context.settings.timezone))
+    lang = _lang(update)
+    text = unanswered_html(rows, lang, context.settings.timezone)
+    waiting = await asyncio.to_thread(context.services.conversation.handoffs.open_list, lang)
+    if len(waiting.lines) > 1:  # open hand-offs, listed below the gaps (own message when too long)
+        extra = render_html(waiting)[0]
+        if len(text) + len(extra) < 4000:
+            text = f"{text}\n\n{extra}"
+        else:
+            await update.effective_message.reply_text(extra)
+    await update.effective_message.reply_text(text)
 
 
 # --- /broadcast ----------------------------------------------------------------------------------

@@ -23,14 +23,15 @@ from telegram import (
     Update,
 )
 from telegram.constants import ChatAction, ChatType, ParseMode
-from telegram.error import BadRequest
+from telegram.error import BadRequest, TelegramError
 from telegram.ext import ApplicationHandlerStop
 
+from bot import callback_data
 from bot.context import IKZContext
 from bot.conversation import Conversation, Turn
 from bot.formatting import MAX_MESSAGE_CHARS, inline_keyboard, render_html, safe_url, short_label
 from bot.rate_limit import UserRateLimiter
-from bot.replies import Reply
+from bot.replies import GeneratedFile, Reply
 from bot.texts import language_of, t
 
 log = logging.getLogger(__name__)
@@ -49,7 +50,9 @@ def _turn(update: Update) -> Turn:
     lang = language_of(user.language_code if user else None)
     user_id = user.id if user else None
     chat_key = f"{chat.id}:{user_id}" if chat is not None else f"user:{user_id}"
-    return Turn(chat_key=chat_key, user_id=user_id, lang=lang)
+    name = " ".join(x for x in (user.first_name, user.last_name) if x) if user else None
+    return Turn(chat_key=chat_key, user_id=user_id, lang=lang, chat_id=chat.id if chat is not None else None,
+                private=chat is not None and chat.type == ChatType.PRIVATE, display_name=name or None)
 
 
 async def send_reply(context: IKZContext, chat_id: int, reply: Reply, *, reply_to: int | None = None) -> Message | None:
@@ -69,7 +72,8 @@ async def send_reply(context: IKZContext, chat_id: int, reply: Reply, *, reply_t
             )
     if reply.document is not None:
         await context.bot.send_chat_action(chat_id, ChatAction.UPLOAD_DOCUMENT)
-        content = await asyncio.to_thread(reply.document.path.read_bytes)
+        document = reply.document
+        content = document.content if isinstance(document, GeneratedFile) else await asyncio.to_thread(document.path.read_bytes)
         last = await context.bot.send_document(
             chat_id, content, filename=reply.document.file_name,
             caption=render_html(Reply().add(reply.document.title), limit=1024)[0],
@@ -182,6 +186,9 @@ async def on_button(update: Update, context: IKZContext) -> None:
             return
         if chat_id is not None:
             typing = asyncio.create_task(_typing(context, chat_id))
+    if data.startswith("hs:"):
+        await _send_handoff(update, context, turn, data)
+        return
     reply = await asyncio.to_thread(conversation.press, turn, data)
     if typing is not None:
         await typing
@@ -198,6 +205,60 @@ async def on_button(update: Update, context: IKZContext) -> None:
                 )
             return
     await send_reply(context, chat_id, reply)
+
+
+async def _send_handoff(update: Update, context: IKZContext, turn: Turn, data: str) -> None:
+    """"Senden" under a hand-off draft: post it in the advisory chat, then confirm to the user."""
+    query = update.callback_query
+    parsed = callback_data.parse(data)
+    if parsed is None:
+        await query.answer(t("invalid_button", turn.lang))
+        return
+    conversation = _conversation(context)
+    handoff_id = int(parsed.args[0])
+    reply, post = await asyncio.to_thread(conversation.send_handoff, turn, handoff_id)
+    if post is None:
+        await query.answer(reply.notice[:200] if reply.notice else None)
+        if reply.lines and turn.chat_id is not None:
+            await send_reply(context, turn.chat_id, reply)
+        return
+    try:
+        sent = await send_reply(context, post.chat_id, post.reply)
+    except TelegramError:
+        log.warning("could not post hand-off %s to the advisory chat", handoff_id, exc_info=True)
+        await asyncio.to_thread(conversation.handoffs.unsend, handoff_id)
+        await query.answer(t("handoff_failed", turn.lang, contact=context.settings.contact_text)[:200], show_alert=True)
+        return
+    if sent is not None:
+        await asyncio.to_thread(conversation.handoffs.posted, handoff_id, sent.message_id)
+    await query.answer()
+    with contextlib.suppress(BadRequest):
+        await query.edit_message_text(render_html(reply)[0], parse_mode=ParseMode.HTML, link_preview_options=NO_PREVIEW)
+
+
+async def on_advisor_reply(update: Update, context: IKZContext) -> None:
+    """A reply in the advisory chat to a hand-off post: delivered to that one user, then
+    acknowledged with "Als FAQ übernehmen". Other messages go on to the other handlers."""
+    message = update.effective_message
+    replied = message.reply_to_message
+    if replied is None or replied.from_user is None or replied.from_user.id != context.bot.id:
+        return
+    conversation = _conversation(context)
+    delivery = await asyncio.to_thread(
+        conversation.handoffs.advisor_reply, chat_id=message.chat_id, replied_message_id=replied.message_id,
+        text=message.text or "",
+    )
+    if delivery is None:
+        return
+    try:
+        await send_reply(context, delivery.user_chat_id, delivery.user_reply)
+        delivered = True
+    except TelegramError:
+        log.warning("could not deliver the answer to hand-off %s", delivery.handoff_id, exc_info=True)
+        delivered = False
+    await send_reply(context, message.chat_id, conversation.handoffs.delivered(delivery, delivered),
+                     reply_to=message.message_id)
+    raise ApplicationHandlerStop
 
 
 async def on_empty_button(update: Update, context: IKZContext) -> None:

@@ -20,6 +20,7 @@ from bot import callback_data
 from bot.context import IKZContext
 from bot.texts import language_of, t
 from jobs.planning import topic_key
+from knowledge.subscription_regions import KOMMUNE, KREIS, clear_region, get_region, set_region
 from knowledge.subscriptions import get_subscriber, known_topics, subscribe, unsubscribe
 
 log = logging.getLogger(__name__)
@@ -120,6 +121,10 @@ async def subscribe_command(update: Update, context: IKZContext) -> None:
     engine = context.kb.engine
     argument = " ".join(context.args or []).strip()
     topics = await asyncio.to_thread(known_topics, engine)
+    scope = REGION_WORDS.get(topic_key(argument)) if argument else None
+    if argument and scope is not None:
+        await _subscribe_region(update, context, scope, lang)
+        return
     if argument:
         if topic_key(argument) in {topic_key(w) for w in ALL_WORDS}:
             _, chosen = await asyncio.to_thread(
@@ -151,6 +156,34 @@ async def subscribe_command(update: Update, context: IKZContext) -> None:
         parse_mode=ParseMode.HTML,
         reply_markup=_keyboard(topics, set(chosen), bool(row and row.all_topics), active, bool(row and row.digest), lang),
     )
+
+
+REGION_WORDS = {"meinekommune": KOMMUNE, "kommune": KOMMUNE, "mymunicipality": KOMMUNE,
+                "meinkreis": KREIS, "kreis": KREIS, "mydistrict": KREIS, "nrw": "", "ganznrw": "", "allregions": ""}
+
+
+async def _subscribe_region(update: Update, context: IKZContext, scope: str, lang: str) -> None:
+    """/abonnieren meine_kommune | mein_kreis | nrw: limit event notices to the user's region."""
+    message, chat, user = update.effective_message, update.effective_chat, update.effective_user
+    engine = context.kb.engine
+    now = context.services.clock()
+    if not scope:
+        await asyncio.to_thread(clear_region, engine, chat_id=chat.id)
+        await message.reply_text(t("sub_region_all", lang), parse_mode=ParseMode.HTML)
+        return
+    home = await asyncio.to_thread(context.services.conversation.my_municipality.remembered, user.id if user else None)
+    if home is None:
+        await message.reply_text(t("sub_region_needs_home", lang), parse_mode=ParseMode.HTML)
+        return
+
+    def store() -> None:
+        subscribe(engine, chat_id=chat.id, language=lang, now=now)
+        set_region(engine, chat_id=chat.id, scope=scope, municipality=home.name, kreis=home.kreis, now=now)
+
+    await asyncio.to_thread(store)
+    key = "sub_region_kommune" if scope == KOMMUNE else "sub_region_kreis"
+    await message.reply_text(t(key, lang, name=html.escape(home.name), kreis=html.escape(home.kreis)),
+                             parse_mode=ParseMode.HTML)
 
 
 async def subscription_button(update: Update, context: IKZContext) -> None:
@@ -220,6 +253,10 @@ async def my_subscriptions(update: Update, context: IKZContext) -> None:
         text = t("sub_status_all", lang, digest=digest)
     else:
         text = t("sub_status_topics", lang, topics=html.escape(", ".join(chosen)), digest=digest)
+    region = await asyncio.to_thread(get_region, context.kb.engine, chat_id=chat.id)
+    if region is not None:
+        key = "sub_region_kommune" if region.scope == KOMMUNE else "sub_region_kreis"
+        text += "\n" + t(key, lang, name=html.escape(region.municipality), kreis=html.escape(region.kreis))
     await message.reply_text(text, parse_mode=ParseMode.HTML)
 
 
