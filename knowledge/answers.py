@@ -33,6 +33,8 @@ class SearchHit:
             if citation_of(self.section):
                 return f"{statute_name(self.title)} {self.section}"
             return f"{self.title}, Abschnitt „{self.section}“"
+        if self.kind == "faq":
+            return f"FAQ „{self.title}“"
         return self.title
 
     def to_json(self) -> dict[str, Any]:

@@ -95,7 +95,7 @@ async def test_follow_up_refines_previous_question_for_a_while(tiny_kb) -> None:
         await bot.text(CHAT, "und im Kreis Borken?")
         text = bot.api.last_message(CHAT).text
         assert "Bezogen auf Ihre vorige Frage" in text
-        assert "Abfallzweckverband Westmünsterland" in text.split("\n")[2]
+        assert "Abfallzweckverband Westmünsterland" in text.split("Weitere Treffer")[0]  # the answer's card
         assert "Bezogen auf" in await bot.reply_to(CHAT, "nur Zweckverbände")
         bot.clock.advance(seconds=601)
         assert "Bezogen auf" not in await bot.reply_to(CHAT, "und im Kreis Coesfeld?")

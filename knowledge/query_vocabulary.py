@@ -1,0 +1,122 @@
+"""Vocabulary of question understanding: legal forms, list/Kreis/topic words, noise words and small word helpers."""
+
+from __future__ import annotations
+
+import os
+import re
+
+from embeddings.lexical import fold
+
+# Canonical legal-form keys → phrases that name them (folded). Values in the data are mapped to
+# a key when they contain one of its phrases.
+LEGAL_FORMS: dict[str, tuple[str, ...]] = {
+    "Zweckverband": ("zweckverband", "zweckverbaende", "zweckverbaenden", "zweckverbands", "zweckverbandes",
+                     "special purpose association", "special-purpose association", "joint authority"),
+    "öffentlich-rechtliche Vereinbarung": ("oeffentlich-rechtliche vereinbarung", "oeffentlich-rechtlichen vereinbarung",
+                                           "oeffentlich rechtliche vereinbarung", "oeffentlich-rechtlichen vereinbarungen",
+                                           "oeffentlich-rechtliche vereinbarungen", "oer-vereinbarung", "public law agreement",
+                                           "public-law agreement"),
+    "Anstalt öffentlichen Rechts (AöR)": ("aoer", "anstalt oeffentlichen rechts", "anstalten oeffentlichen rechts",
+                                         "kommunalunternehmen", "gemeinsames kommunalunternehmen", "public institution"),
+    "Arbeitsgemeinschaft": ("arbeitsgemeinschaft", "arbeitsgemeinschaften", "arge", "working group"),
+    "GmbH": ("gmbh", "gmbhs", "limited company"),
+    "eingetragener Verein": ("eingetragener verein", "verein", "vereine", "e.v.", "association"),
+    "Kooperationsvereinbarung": ("kooperationsvereinbarung", "kooperationsvereinbarungen", "cooperation agreement"),
+}
+PLURAL_FORMS = {"zweckverbaende", "zweckverbaenden", "vereinbarungen", "gmbhs", "vereine", "arbeitsgemeinschaften",
+                "anstalten", "kooperationsvereinbarungen"}
+
+LIST_WORDS = {
+    "projekt", "projekte", "projekten", "beispiel", "beispiele", "kooperation", "kooperationen", "welche", "welcher",
+    "liste", "zeig", "zeige", "alle", "gibt", "zusammenarbeit", "ikz", "interkommunale", "interkommunal",
+    "projects", "project", "examples", "which", "list", "show", "all", "cooperations", "cooperation",
+    "initiativen", "vorhaben", "verbund", "verbuende", "partner", "kommunen", "gemeinden", "staedte",
+}
+KREIS_MARKERS = {"kreis", "kreises", "landkreis", "landkreises", "district", "county", "kreisgebiet"}
+KREIS_WORDS = {"kreises", "landkreises", "of", "des", "kreis", "kreise", "kreises", "landkreis", "district", "county", "im", "in"}
+PREPOSITIONS = {"in", "im", "aus", "bei", "von", "fuer", "nach", "um", "rund"}
+AMBIGUOUS_TOWNS = {"wetter", "senden", "lage", "horn", "kamen", "halle", "werne", "marl", "hamm", "rheine",
+                   "heiden", "borgholzhausen", "hille", "roetgen", "selm", "elsdorf", "steinfurt", "lippe", "olpe",
+                   "kirchen", "netphen", "much", "moers", "wesel", "kleve", "kerken", "verl", "bruehl", "alpen",
+                   "essen", "bergen", "wachtberg", "burbach"}
+GENERIC_TOPIC_WORDS = {"kooperation", "zusammenarbeit", "interkommunal", "interkommunale", "gemeinsam",
+                       "gemeinsame", "verwaltung", "kommunal", "kommunale", "projekt", "projekte", "umsetzung",
+                       "management", "wesen", "dienst", "dienste", "dienstleistungen", "service", "arbeit", "amt"}
+KIND_WORDS = {
+    "event": ("veranstaltung", "termin", "webinar", "spotlight", "konferenz", "workshop", "tagung", "seminar",
+              "event", "conference"),
+    "document": ("dokument", "leitfaden", "checkliste", "mustervertrag", "handreichung", "arbeitshilfe", "richtlinie",
+                 "document", "guide", "checklist", "template"),
+}
+PROJECT_LIST_WORDS = {"projekt", "projekte", "projekten", "beispiel", "beispiele", "beispielen", "kooperationen",
+                      "liste", "zeig", "zeige", "zeigen", "alle", "projects", "examples", "list", "show", "all",
+                      "cooperations", "initiativen", "vorhaben", "datenbank"}
+COMPOUND_LEGAL_SUFFIXES = {
+    "zweckverbaende": ("Zweckverband", True), "zweckverbaenden": ("Zweckverband", True),
+    "zweckverband": ("Zweckverband", False), "vereine": ("eingetragener Verein", True),
+    "verein": ("eingetragener Verein", False), "gmbhs": ("GmbH", True), "gmbh": ("GmbH", False),
+}
+_YEAR = r"(19[89]\d|20[0-4]\d)"
+
+
+def _year_range(folded: str) -> tuple[int | None, int | None]:
+    """Start-year restriction: 'seit 2020', 'ab 2020', '2023 oder später', 'vor 2010', 'since 2020'."""
+    low = high = None
+    if m := re.search(rf"(?:seit|ab|nach|since|after)\s+(?:dem\s+jahr\s+)?{_YEAR}", folded):
+        low = int(m.group(1)) + (1 if folded[m.start():m.start() + 4] in ("nach", "afte") else 0)
+    if m := re.search(rf"{_YEAR}\s+(?:oder|or)\s+(?:spaeter|later|danach|juenger)", folded):
+        low = int(m.group(1))
+    if m := re.search(rf"(?:vor|before)\s+(?:dem\s+jahr\s+)?{_YEAR}", folded):
+        high = int(m.group(1)) - 1
+    if m := re.search(rf"{_YEAR}\s+(?:oder|or)\s+(?:frueher|earlier|davor)", folded):
+        high = int(m.group(1))
+    if low is None and high is None:
+        if m := re.search(rf"(?:gestartet|begonnen|gegruendet|started|founded)\s+(?:im\s+jahr\s+|in\s+)?{_YEAR}", folded) or \
+                re.search(rf"(?:im\s+jahr|in)\s+{_YEAR}\s+(?:gestartet|begonnen|gegruendet|started|founded)", folded):
+            low = high = int(m.group(1))
+    return low, high
+
+
+QUERY_NOISE = LIST_WORDS | PROJECT_LIST_WORDS | KREIS_WORDS | PREPOSITIONS | {"bereich", "bereichen", "thema", "themen", "themenbereich",
+                                                          "zum", "zur", "area", "field", "topic", "gestartet",
+                                                          "begonnen", "gegruendet", "started", "founded", "seit",
+                                                          "laufen", "beteiligt", "beteiligten", "involved",
+                                                          "oder", "spaeter", "later", "frueher", "earlier", "vor",
+                                                          "after", "since", "before", "jahr", "es", "dort", "da", "und", "oder", "nur", "auch", "mit",
+                                                          "the", "are", "there", "what", "about", "for", "of", "and",
+                                                          "only", "gemeinde", "stadt", "town", "towns", "city"}
+
+
+def legal_form_key(value: str | None) -> str | None:
+    """Map a data value ('Zweckverband Abfall', 'AöR') to the canonical legal-form key."""
+    if not value:
+        return None
+    folded = fold(value)
+    for key, phrases in LEGAL_FORMS.items():
+        if fold(key) in folded or any(re.search(rf"\b{re.escape(p)}\b", folded) for p in phrases):
+            return key
+    return None
+
+
+def _kreis_variants(name: str) -> set[str]:
+    folded = fold(name)
+    variants = {folded}
+    core = re.sub(r"^(kreis|landkreis|staedteregion|rhein-kreis)\s+", "", folded)
+    variants.add(core)
+    if core.endswith("kreis") and core != "kreis":
+        variants.add(core[: -len("kreis")].rstrip("-"))
+    if core.startswith("kreis "):
+        variants.add(core[len("kreis ") :])
+    if folded.startswith("rhein-kreis "):
+        variants.add("rhein-kreis " + core)
+    if "maerkischer" in folded:
+        variants.add("maerkisch")
+    return {v for v in variants if len(v) >= 3}
+
+
+def _same_word_family(word: str, topic_word: str) -> bool:
+    """'abfall' ~ 'abfallwirtschaft', 'standesaemter' ~ 'standesamt', but not 'rechnet' ~ 'rechnungspruefung'."""
+    if word == topic_word:
+        return True
+    common = len(os.path.commonprefix([word, topic_word]))
+    return common >= 5 and common >= min(7, len(word), len(topic_word))
