@@ -182,7 +182,8 @@ def test_release_after_a_failed_post(engine) -> None:
 
 
 def test_retention_removes_reasons_and_handoffs_with_the_questions(tmp_path) -> None:
-    from jobs.retention import enforce_query_log_retention
+    from jobs.retention import enforce_retention
+    from tests.conftest import make_settings
 
     engine = _engine(f"sqlite:///{tmp_path / 'r.sqlite3'}")
     old = NOW - timedelta(days=100)
@@ -190,7 +191,8 @@ def test_retention_removes_reasons_and_handoffs_with_the_questions(tmp_path) -> 
     feedback_reasons.record_reason(engine, qid, "wrong", clock=lambda: old)
     handoffs.create_draft(engine, user_chat_id=3, question="alt", query_id=qid, clock=lambda: old)
     fresh = handoffs.create_draft(engine, user_chat_id=3, question="neu", clock=lambda: NOW)
-    assert enforce_query_log_retention(engine, retention_days=90, now=NOW) == 1
+    counts = enforce_retention(engine, make_settings(tmp_path / "data", query_log_retention_days=90), now=NOW)
+    assert counts["query_log"] == 1 and counts["feedback_reasons"] == 1 and counts["handoffs"] == 1
     assert feedback_reasons.reason_counts(engine, since=old - timedelta(days=1))["wrong"] == 0
     assert [h.id for h in handoffs.open_handoffs(engine)] == [] and handoffs.get(engine, fresh.id) is not None
     assert handoffs.delete_for_user(engine, 3) == 1
