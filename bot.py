@@ -7,9 +7,7 @@
     python bot.py ingest projects|documents|faq|events PATH
     python bot.py ask "QUESTION" [--json] [--k N]     (no QUESTION: one per line from stdin)
     python bot.py eval FILE.jsonl [--json]
-    python bot.py reindex | status | load-sample | migrate
-
-All commands honour IKZ_DATA_DIR and --data-dir.
+    python bot.py reindex | status | load-sample | migrate      (all honour IKZ_DATA_DIR and --data-dir)
 """
 
 from __future__ import annotations
@@ -133,23 +131,10 @@ def cmd_ask(args: argparse.Namespace) -> int:
             if args.json:
                 print(json.dumps(answer.to_json(), ensure_ascii=False), flush=True)
             else:
-                print(format_answer_text(answer), flush=True)
+                print(answer.as_text(), flush=True)
     finally:
         kb.close()
     return 0
-
-
-def format_answer_text(answer) -> str:
-    lines = [f"? {answer.question}"]
-    if not answer.answered:
-        lines.append("  (Dazu habe ich nichts Passendes in der Wissensbasis.)")
-    for rank, hit in enumerate(answer.hits, start=1):
-        lines.append(f"  {rank}. [{hit.kind} {hit.id}] {hit.title}  (score {hit.score:.3f})")
-        if hit.snippet:
-            lines.append(f"     {hit.snippet}")
-        if hit.url:
-            lines.append(f"     {hit.url}")
-    return "\n".join(lines)
 
 
 def cmd_eval(args: argparse.Namespace) -> int:

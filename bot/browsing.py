@@ -269,12 +269,7 @@ class Browsing:
             reply.add(f"{rank}. ", Span(project.title, "b"), f" – {where}" if where else "")
             reply.row(Button(short_label(f"{rank}. {project.title}"),
                              callback_data.build("o", item_ref("project", project.id))))
-        nav = []
-        if page > 0:
-            nav.append(Button(t("button_previous", lang), callback_data.build(action, index, page - 1)))
-        if first - 1 + len(projects) < total:
-            nav.append(Button(t("button_next", lang), callback_data.build(action, index, page + 1)))
-        reply.row(*nav)
+        self._nav(reply, lang, page, first - 1 + len(projects) < total, action, index)
         reply.row(Button(t("button_csv", lang), callback_data.build("x" + action, index)))
         return reply
 
@@ -286,63 +281,64 @@ class Browsing:
         return page * PAGE_SIZE, min(total, (page + 1) * PAGE_SIZE), pages
 
     @staticmethod
-    def _nav(reply: Reply, code: str, page: int, pages: int, lang: str) -> None:
+    def _nav(reply: Reply, lang: str, page: int, has_next: bool, code: str, *prefix: object) -> None:
+        """◀ ▶ buttons: callback data ``code:<prefix…>:<page>``."""
         nav = []
         if page > 0:
-            nav.append(Button(t("button_previous", lang), callback_data.build(code, page - 1)))
-        if page + 1 < pages:
-            nav.append(Button(t("button_next", lang), callback_data.build(code, page + 1)))
+            nav.append(Button(t("button_previous", lang), callback_data.build(code, *prefix, page - 1)))
+        if has_next:
+            nav.append(Button(t("button_next", lang), callback_data.build(code, *prefix, page + 1)))
         reply.row(*nav)
 
-    def documents(self, lang: str, page: int = 0, *, replace: bool = False) -> Reply:
-        documents = self.kb.documents()
-        if not documents:
-            return Reply().add(text_span("no_documents", lang))
-        span = self._page(len(documents), page)
+    def _paged(self, items: list, page: int, lang: str, *, replace: bool, empty: str,
+               title: str) -> tuple[Reply, list, int] | Reply:
+        """The reply head of one page of a list (title, "Seite x von y"), or the reply for no page."""
+        if not items:
+            return Reply().add(text_span(empty, lang))
+        span = self._page(len(items), page)
         if span is None:
             return Reply(notice=t("no_more_results", lang))
         start, end, pages = span
-        reply = Reply(replace=replace).add(text_span("documents_title", lang))
-        reply.add(Span(t("page_of", lang, page=page + 1, pages=pages) + f" · {len(documents)} ", "i"))
-        for document in documents[start:end]:
+        reply = Reply(replace=replace).add(text_span(title, lang))
+        reply.add(Span(t("page_of", lang, page=page + 1, pages=pages) + f" · {len(items)} ", "i"))
+        return reply, items[start:end], pages
+
+    def documents(self, lang: str, page: int = 0, *, replace: bool = False) -> Reply:
+        paged = self._paged(self.kb.documents(), page, lang, replace=replace, empty="no_documents",
+                            title="documents_title")
+        if isinstance(paged, Reply):
+            return paged
+        reply, documents, pages = paged
+        for document in documents:
             reply.add("📄 ", Span(document.title, "b"), f" – {document.topic}" if document.topic else "")
             reply.row(Button(short_label(f"📄 {document.title}"),
                              callback_data.build("d", item_ref("document", document.id))))
-        self._nav(reply, "ld", page, pages, lang)
+        self._nav(reply, lang, page, page + 1 < pages, "ld")
         return reply
 
     def faq_list(self, lang: str, page: int = 0, *, replace: bool = False) -> Reply:
-        faqs = self.kb.faqs()
-        if not faqs:
-            return Reply().add(text_span("no_faq", lang))
-        span = self._page(len(faqs), page)
-        if span is None:
-            return Reply(notice=t("no_more_results", lang))
-        start, end, pages = span
-        reply = Reply(replace=replace).add(text_span("faq_title", lang))
-        reply.add(Span(t("page_of", lang, page=page + 1, pages=pages) + f" · {len(faqs)} ", "i"))
-        for rank, faq in enumerate(faqs[start:end], start=start + 1):
+        paged = self._paged(self.kb.faqs(), page, lang, replace=replace, empty="no_faq", title="faq_title")
+        if isinstance(paged, Reply):
+            return paged
+        reply, faqs, pages = paged
+        for rank, faq in enumerate(faqs, start=page * PAGE_SIZE + 1):
             reply.add(f"{rank}. {faq.question}")
             reply.row(Button(short_label(f"{rank}. {faq.question}"), callback_data.build("o", item_ref("faq", faq.id))))
-        self._nav(reply, "lf", page, pages, lang)
+        self._nav(reply, lang, page, page + 1 < pages, "lf")
         return reply
 
     def events(self, lang: str, page: int = 0, *, replace: bool = False) -> Reply:
-        events = self.kb.upcoming_events(now=self.clock(), limit=10_000)
-        if not events:
-            return Reply().add(text_span("no_events", lang))
-        span = self._page(len(events), page)
-        if span is None:
-            return Reply(notice=t("no_more_results", lang))
-        start, end, pages = span
-        reply = Reply(replace=replace).add(text_span("events_title", lang))
-        reply.add(Span(t("page_of", lang, page=page + 1, pages=pages) + f" · {len(events)} ", "i"))
-        for event in events[start:end]:
+        paged = self._paged(self.kb.upcoming_events(now=self.clock(), limit=10_000), page, lang, replace=replace,
+                            empty="no_events", title="events_title")
+        if isinstance(paged, Reply):
+            return paged
+        reply, events, pages = paged
+        for event in events:
             reply.blank()
             self.cards.event_lines(reply, event, lang)
             reply.row(*self.cards.event_actions(event, lang))
         reply.blank().add(Span(t("time_zone_note", lang, timezone=self.settings.timezone), "i"))
-        self._nav(reply, "le", page, pages, lang)
+        self._nav(reply, lang, page, page + 1 < pages, "le")
         reply.row(Button(t("button_csv", lang), callback_data.build("xe")))
         return reply
 

@@ -91,6 +91,20 @@ class Answer:
     def best(self) -> SearchHit | None:
         return self.hits[0] if self.hits else None
 
+    def as_text(self) -> str:
+        """A plain-text rendering for the command line: level, answer line with source, hits."""
+        lines = [f"? {self.question}  [{self.level}]"]
+        if self.level == "high" and self.best:
+            lines.append(f"  {self.best.snippet}\n  Quelle: {self.best.source}")
+        elif self.level == "low":
+            lines.append("  (Nicht sicher – das könnte passen:)")
+        else:
+            lines.append("  (Dazu habe ich nichts Passendes in der Wissensbasis.)")
+        for rank, hit in enumerate(self.hits, start=1):
+            lines.append(f"  {rank}. [{hit.kind} {hit.id}] {hit.title}  (score {hit.score:.3f})")
+            lines.extend(f"     {value}" for value in (hit.snippet, hit.url) if value)
+        return "\n".join(lines)
+
     def to_json(self) -> dict[str, Any]:
         return {
             "question": self.question,
