@@ -295,19 +295,19 @@ def _place_restricted_projects(snapshot: SearchSnapshot, filters: QueryFilters) 
     if not filters.places:
         return projects, None
     asked = sorted(filters.towns) or sorted(filters.kreise)
+    topic = min(filters.topics, default="")
     if filters.topics and projects and not any(p.topic in filters.topics for p in projects):
-        topic_projects = [p for p in snapshot.items.values() if p.kind == "project" and p.topic in filters.topics]
-        return topic_projects, PlaceNote(asked, "", sorted(filters.topics)[0])
+        return snapshot.projects_matching(topics=filters.topics), PlaceNote(asked, "", topic)
     if projects:
         return projects, None
     if filters.towns:
         kreise = frozenset(k for k in (snapshot.gazetteer.kreis_of(t) for t in filters.towns) if k)
         nearby = _filtered_projects(snapshot, replace(filters, towns=frozenset(), kreise=kreise)) if kreise else []
         if nearby:
-            topic = sorted(filters.topics)[0] if filters.topics else ""
             return nearby, PlaceNote(asked, sorted(kreise)[0], topic)
-    topic_projects = [p for p in snapshot.items.values() if p.kind == "project" and p.topic in filters.topics]
-    return topic_projects, PlaceNote(asked, "", sorted(filters.topics)[0] if filters.topics else "")
+    # nothing at or around the place: the asked topic's projects anywhere (none without a topic)
+    elsewhere = snapshot.projects_matching(topics=filters.topics) if filters.topics else []
+    return elsewhere, PlaceNote(asked, "", topic)
 
 
 def _filtered_projects(snapshot: SearchSnapshot, filters: QueryFilters) -> list:
