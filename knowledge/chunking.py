@@ -52,8 +52,12 @@ _NUMBERED_ITEM = re.compile(r"^(\d{1,3}[a-z]?)\.(?:\s|$)")
 _REPEALED = re.compile(r"(?:\(\d{1,2}[a-z]?\)|\d{1,3}[a-z]?\.)?\s*\((?:weggefallen|aufgehoben)\)\s*")
 
 
-def _is_plain_heading(line: str, previous_blank: bool, next_blank: bool) -> bool:
-    """A short line standing alone that reads like a heading (no sentence punctuation at the end)."""
+_CONTINUES = re.compile(r"(?:,|\b(?:und|oder|sowie|bzw\.|insbesondere|wenn|dass|die|der|das))$")
+
+
+def _is_plain_heading(line: str, previous_blank: bool, next_blank: bool, *, in_statute: bool = False) -> bool:
+    """A short line standing alone that reads like a heading (no sentence punctuation at the end).
+    Inside a statute's § the numbered lines are its Nummern ("3. Vereinigungen, …"), not headings."""
     stripped = line.strip()
     if not stripped or not previous_blank or not next_blank or len(stripped.split()) > 14:
         return False
@@ -61,6 +65,10 @@ def _is_plain_heading(line: str, previous_blank: bool, next_blank: bool) -> bool
         return False
     if _STATUTE_HEADING.match(stripped):
         return True
+    if in_statute and not _PLAIN_HEADINGS[0].match(stripped):
+        return False
+    if _CONTINUES.search(stripped):  # "3. Vereinigungen, soweit ihnen ein Recht zustehen kann, und"
+        return False
     return any(p.match(stripped) for p in _PLAIN_HEADINGS)
 
 
@@ -74,7 +82,8 @@ def split_sections(text: str) -> list[tuple[str, str]]:
         next_blank = number + 1 >= len(lines) or not lines[number + 1].strip()
         if markdown:
             sections.append((markdown.group(1).strip(), []))
-        elif _is_plain_heading(line, previous_blank, next_blank):
+        elif _is_plain_heading(line, previous_blank, next_blank,
+                               in_statute=citation_of(sections[-1][0]) is not None):
             sections.append((line.strip().rstrip(":"), []))
         else:
             sections[-1][1].append(line)

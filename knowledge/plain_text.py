@@ -17,7 +17,7 @@ ABBREVIATIONS = frozenset({
     "z", "b", "u", "a", "d", "h", "i", "v", "e", "o", "g", "m", "bspw", "ff", "f", "anm", "allg", "abschn",
     "kap", "aufl", "bd", "hrsg", "jh", "lfd", "sept", "okt", "nov", "dez", "jan", "feb", "aug", "str",
     "zzgl", "abzgl", "rd", "einschl", "entspr", "insb", "insbes", "ausschl", "sen", "jun", "no", "vs", "ua",
-    "zb", "dh", "usf", "ebd", "zit", "gez", "az", "bgbl", "ggü", "betr", "verf",
+    "zb", "dh", "usf", "ebd", "zit", "gez", "az", "bgbl", "abl", "ggü", "betr", "verf",
 })
 MONTHS = frozenset({
     "januar", "februar", "märz", "maerz", "april", "mai", "juni", "juli", "august", "september", "oktober",

@@ -19,7 +19,10 @@ from knowledge.catalog import ItemKey
 from knowledge.confidence import ConfidenceModel, Signals
 from knowledge.query_understanding import QueryFilters, UnderstoodQuery
 from knowledge.search_index import SearchSnapshot
-from knowledge.snippets import SnippetQuery, asked_facts, make_snippet, project_facts
+from knowledge.snippets import (
+    MAX_PROVISION_CHARS, MAX_SNIPPET_CHARS, SnippetQuery, answering_strength, asked_facts, cited_provisions, make_snippet,
+    project_facts,
+)
 
 
 @dataclass(frozen=True)
@@ -33,6 +36,8 @@ class RetrievalParams:
     kind_boost: float = 0.03  # "Veranstaltungen …", "Leitfaden …": items of the asked-for kind first
     event_penalty: float = 0.02  # events, when the question asks about neither events nor a time period
     period_boost: float = 1.0  # events in the period the question names
+    passage_weight: float = 0.05  # within an item, the passage whose sentence answers the question best is shown
+    later_absatz_penalty: float = 0.01  # a § states its rule in Abs. 1: later Absätze must be clearly better
 
 
 @dataclass(frozen=True)
@@ -148,13 +153,17 @@ def retrieve(
     terms = understood.residual_words or snapshot.lexical.analyzer.words(text)
     lexical_index = snapshot.lexical
     snippet_query = SnippetQuery({t: lexical_index.idf(t) for t in lexical_index.query_tokens(text)},
-                                 asked_facts(understood.text))
+                                 asked_facts(understood.text), cited_provisions(understood.text))
     hits = []
     for key in ranked:
         item = snapshot.items[key]
+        if params.passage_weight and len(snapshot.item_chunks.get(key, ())) > 1:
+            best_chunk[key] = _answering_chunk(snapshot, key, query_vector, snippet_query, params)
         chunk = snapshot.chunks[best_chunk[key]]
+        provision = chunk.section.startswith(("§", "Art"))  # a statute's Absatz states its rule first
         snippet = make_snippet(chunk.text, snippet_query, lexical_index.analyzer.tokens,
-                               lead=item.kind in ("faq", "project"))
+                               max_chars=MAX_PROVISION_CHARS if provision else MAX_SNIPPET_CHARS,
+                               lead=item.kind in ("faq", "project") or provision)
         if item.kind == "project":  # "Seit wann …?", "Kontakt …": the project's own facts first
             facts = project_facts(understood.text, legal_form=item.legal_form, start_year=item.start_year,
                                   contact=item.contact, municipalities=item.municipalities)
@@ -213,6 +222,28 @@ def retrieve(
         level=level,
         place_note=place_note,
     )
+
+
+_ABSATZ_NUMBER = re.compile(r"\bAbs\. (\d+[a-z]?)")
+
+
+def _answering_chunk(snapshot: SearchSnapshot, key: ItemKey, query_vector: np.ndarray, query: SnippetQuery,
+                     params: RetrievalParams) -> int:
+    """The item's passage to show: its dense similarity to the question plus how well its best
+    sentence answers it (the question's rare words, the asked facts, a definition asked for)."""
+    chunk_ids = snapshot.item_chunks[key]
+    dense = snapshot.vectors.scores_for(query_vector, list(chunk_ids))
+    tokenize = snapshot.lexical.analyzer.tokens
+
+    def score(cid: int) -> float:
+        chunk = snapshot.chunks[cid]
+        absatz = _ABSATZ_NUMBER.search(chunk.section)
+        return (dense.get(cid, -1.0) + params.passage_weight * answering_strength(chunk.text, query, tokenize,
+                                                                                  heading=chunk.section)
+                + 0.1 * query.cites(chunk.section)  # "nach § 2b Abs. 3": that Absatz
+                - (params.later_absatz_penalty if absatz and absatz.group(1) != "1" else 0.0))
+
+    return max(chunk_ids, key=score)
 
 
 def _signals(snapshot: SearchSnapshot, hits: list[SearchHit], understood: UnderstoodQuery, query_vector: np.ndarray,

@@ -11,11 +11,13 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import lru_cache
 
 from embeddings.lexical import fold
 from knowledge.plain_text import clean_markup, split_sentences
 
 MAX_SNIPPET_CHARS = 360
+MAX_PROVISION_CHARS = 600  # a statute's Absatz is the unit it is cited by: shown whole up to this length
 
 _AMOUNT = re.compile(r"\d[\d.,]*\s*(?:€|euro|eur\b|prozent|%|mio|millionen|tsd|tausend|cent)", re.I)
 _DATE = re.compile(
@@ -24,19 +26,32 @@ _DATE = re.compile(
     re.I,
 )
 _CONTACT = re.compile(r"[\w.+-]+@[\w-]+\.[\w.]+|\b0\d{2,5}[ /-]?\d{2,}|\bansprech|\bkontakt|\btelefon", re.I)
-_COUNT = re.compile(r"\b\d[\d.,]*\b")
+_NUMBER_WORDS = ("zwei|drei|vier|fünf|fuenf|sechs|sieben|acht|neun|zehn|elf|zwölf|zwoelf|zwanzig|dreißig|dreissig|"
+                 "vierzig|fünfzig|fuenfzig|hundert|tausend|dutzend")
+_COUNT = re.compile(rf"\b\d[\d.,]*\b|\b(?:{_NUMBER_WORDS})\w*\b", re.I)
+# "„Nutzerkonto“ ist …", "Bauaufträge sind Verträge über …", "… im Sinne dieses Gesetzes sind …"
+_DEFINITION = re.compile(
+    r"[„\"»][^“\"«]{2,60}[“\"«]\s+(?:im Sinne [^,;]{3,60}?\s+)?(?:ist|sind|bezeichnet|bedeutet|meint)\b"
+    r"|\bim Sinne (?:dieses|des) [^,;]{2,40}?\s+(?:ist|sind)\b"
+    r"|^(?:\(\d+[a-z]?\)\s*)?(?:Ein|Eine|Der|Die|Das)?\s*[A-ZÄÖÜ][\wäöüß-]+\s+(?:ist|sind)\s+(?:ein|eine|der|die|das|Verträge|alle)\b",
+)
 
 FACT_CUES: dict[str, tuple[str, ...]] = {
     "amount": ("wie viel", "wieviel", "wie hoch", "kosten", "kostet", "kost ", "betrag", "hoehe", "euro", "prozent",
                "foerdersatz", "hoechstbetrag", "zuschuss", "foerderquote", "umlage", "gebuehr", "entgelt", "budget",
                "how much", "cost", "amount", "funding rate", "spart", "einsparung", "savings"),
-    "date": ("frist", "bis wann", "wann ", "wann?", "deadline", "stichtag", "seit wann", "zeitraum", "dauer",
-             "wie lange", "when", "how long", "termin"),
+    # a bare "wann" often asks for conditions ("Wann gilt eine Kommune nicht als Unternehmerin?")
+    "date": ("frist", "bis wann", "ab wann", "seit wann", "wann findet", "wann beginnt", "wann endet", "wann startet",
+             "wann laeuft", "wann muss", "wann kann man", "an welchem tag", "deadline", "stichtag", "zeitraum",
+             "dauer", "wie lange", "when", "how long", "termin"),
     "contact": ("kontakt", "ansprechpartner", "ansprechperson", "an wen", "wen kann", "wen muss", "zustaendig",
                 "e-mail", "email", "telefon", "contact", "who do i", "whom"),
     "count": ("wie viele", "wieviele", "anzahl", "how many"),
+    "definition": ("was ist ein", "was ist der", "was ist die", "was ist das", "was sind ", "was versteht man",
+                   "wie definiert", "definition", "was bedeutet", "was heisst", "begriff", "what is a", "what is the",
+                   "what are ", "what does", "meaning of", "unterschied", "unterscheidet"),
 }
-FACT_PATTERNS = {"amount": _AMOUNT, "date": _DATE, "contact": _CONTACT, "count": _COUNT}
+FACT_PATTERNS = {"amount": _AMOUNT, "date": _DATE, "contact": _CONTACT, "count": _COUNT, "definition": _DEFINITION}
 _REFERRING = ("dies", "diese", "dieser", "dieses", "das ", "sie ", "er ", "es ", "dabei", "hierfür", "hierfuer",
               "dafür", "dafuer", "damit", "außerdem", "ausserdem", "zudem", "ferner", "auch ")
 
@@ -70,12 +85,33 @@ def asked_facts(question: str) -> frozenset[str]:
     return frozenset(kind for kind, cues in FACT_CUES.items() if any(cue in folded for cue in cues))
 
 
+_CITED = re.compile(r"(?:§|Art(?:ikel|\.)?)\s*(\d+[a-z]?)(?:\s*(?:Abs\.?|Absatz)\s*(\d+[a-z]?))?", re.I)
+
+
+def cited_provisions(question: str) -> frozenset[str]:
+    """The provisions a question names, as section prefixes: "§ 2b", "§ 2b Abs. 3"."""
+    out = set()
+    for match in _CITED.finditer(question):
+        sign = "§" if match.group(0).startswith("§") else "Art."
+        out.add(f"{sign} {match.group(1)}")
+        if match.group(2):
+            out.add(f"{sign} {match.group(1)} Abs. {match.group(2)}")
+    return frozenset(out)
+
+
 @dataclass(frozen=True)
 class SnippetQuery:
-    """What the snippet should answer: the question's stems with their weights, and asked facts."""
+    """What the snippet should answer: the question's stems with their weights, asked facts, and
+    the provisions it names ("§ 2b Abs. 3")."""
 
     weights: dict[str, float]
     facts: frozenset[str] = frozenset()
+    provisions: frozenset[str] = frozenset()
+
+    def cites(self, section: str) -> int:
+        """How closely a passage's section matches a named provision: 2 (§ and Absatz), 1 (§), 0."""
+        matches = [p for p in self.provisions if section == p or section.startswith(p + " ")]
+        return max((p.count(" Abs. ") + 1 for p in matches), default=0)
 
 
 def make_snippet(text: str, query: SnippetQuery | None, tokenize: Callable[[str], list[str]] | None = None,
@@ -83,8 +119,8 @@ def make_snippet(text: str, query: SnippetQuery | None, tokenize: Callable[[str]
     """The sentence(s) of ``text`` that best answer the query, as plain text of at most ``max_chars``.
     ``lead``: the text opens with its answer (FAQ answers, project descriptions), so the first
     sentence is preferred unless another one matches the question clearly better."""
-    text = re.sub(r"\s+", " ", clean_markup(text)).strip()
-    sentences = split_sentences(text)
+    sentences = list(passage_sentences(text))
+    text = " ".join(sentences)
     if not sentences:
         return ""
     if query is None or tokenize is None or len(sentences) == 1:
@@ -110,13 +146,40 @@ def make_snippet(text: str, query: SnippetQuery | None, tokenize: Callable[[str]
     return prefix + _trim(snippet, max_chars)
 
 
-def _score(sentence: str, position: int, query: SnippetQuery, tokenize: Callable[[str], list[str]]) -> float:
-    tokens = set(tokenize(sentence))
+@lru_cache(maxsize=50_000)
+def passage_sentences(text: str) -> tuple[str, ...]:
+    """A passage as plain-text sentences (cached: the same passages are read for many questions)."""
+    return tuple(split_sentences(re.sub(r"\s+", " ", clean_markup(text)).strip()))
+
+
+@lru_cache(maxsize=200_000)
+def _token_set(tokenize: Callable[[str], list[str]], text: str) -> frozenset[str]:
+    return frozenset(tokenize(text))
+
+
+def answering_strength(text: str, query: SnippetQuery, tokenize: Callable[[str], list[str]], *,
+                       heading: str = "") -> float:
+    """How well the best sentence of ``text`` (read under its ``heading``) answers the query, 0..~2:
+    the share of the question's weighted words it contains, plus asked facts it states (used to
+    choose among an item's passages)."""
+    total = sum(query.weights.values())
+    if not total:
+        return 0.0
+    sentences = passage_sentences(text)
+    context = _token_set(tokenize, heading) if heading else frozenset()
+    best = max((_score(sentence, 0, query, tokenize, context) for sentence in sentences), default=0.0)
+    return best / total
+
+
+def _score(sentence: str, position: int, query: SnippetQuery, tokenize: Callable[[str], list[str]],
+           context: frozenset[str] = frozenset()) -> float:
+    tokens = _token_set(tokenize, sentence) | context
     score = sum(weight for stem, weight in query.weights.items() if stem in tokens)
     top_weight = max(query.weights.values(), default=1.0)
-    for kind in query.facts:
-        if FACT_PATTERNS[kind].search(sentence):
-            score += top_weight
+    stated = [kind for kind in query.facts if FACT_PATTERNS[kind].search(sentence)]
+    score += top_weight * len(stated)
+    if query.facts and not stated:
+        score *= 0.5  # a sentence that states none of the asked facts cannot answer the question
     return score - 0.01 * position
 
 
