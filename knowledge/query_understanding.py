@@ -23,6 +23,7 @@ from knowledge.query_vocabulary import (  # re-exported: callers import these fr
     LIST_WORDS as LIST_WORDS,
     PLURAL_FORMS as PLURAL_FORMS,
     PREPOSITIONS as PREPOSITIONS,
+    PROJECT_LIST_PHRASES as PROJECT_LIST_PHRASES,
     PROJECT_LIST_WORDS as PROJECT_LIST_WORDS,
     QUERY_NOISE as QUERY_NOISE,
     _kreis_variants as _kreis_variants,
@@ -242,7 +243,8 @@ class Gazetteer:
         residual_words = [w for w in residual_words if not (w.isdigit() and len(w) == 4 and years != (None, None))]
         kind = next((k for k, stems in KIND_WORDS.items() if any(t.startswith(stems) for t in tokens)), None)
         project_list = kind is None and (
-            any(tok.split("-")[-1] in PROJECT_LIST_WORDS for tok in tokens) or "gibt es" in folded
+            any(tok.split("-")[-1] in PROJECT_LIST_WORDS for tok in tokens)
+            or PROJECT_LIST_PHRASES.search(folded) is not None
         )
         content = [w for w in residual_words if w not in GENERIC_TOPIC_WORDS]
         list_intent = project_list or (plural and len(content) <= 2)

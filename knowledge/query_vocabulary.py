@@ -51,6 +51,9 @@ KIND_WORDS = {
 PROJECT_LIST_WORDS = {"projekt", "projekte", "projekten", "beispiel", "beispiele", "beispielen", "kooperationen",
                       "liste", "zeig", "zeige", "zeigen", "alle", "projects", "examples", "list", "show", "all",
                       "cooperations", "initiativen", "vorhaben", "datenbank"}
+# "hat wer ne Koop beim Standesamt?": asking who already does something, i.e. for examples
+PROJECT_LIST_PHRASES = re.compile(r"\b(?:gibt es|gibts|hat wer|hat jemand|kennt jemand|kennt wer|wer hat|irgendwo|"
+                                  r"anyone|are there)\b")
 COMPOUND_LEGAL_SUFFIXES = {
     "zweckverbaende": ("Zweckverband", True), "zweckverbaenden": ("Zweckverband", True),
     "zweckverband": ("Zweckverband", False), "vereine": ("eingetragener Verein", True),

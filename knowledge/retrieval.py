@@ -37,6 +37,7 @@ class RetrievalParams:
     event_penalty: float = 0.02  # events, when the question asks about neither events nor a time period
     period_boost: float = 1.0  # events in the period the question names
     passage_weight: float = 0.05  # within an item, the passage whose sentence answers the question best is shown
+    kind_diversity: float = 0.01  # each further item of a kind already listed must be this much better
     later_absatz_penalty: float = 0.01  # a § states its rule in Abs. 1: later Absätze must be clearly better
 
 
@@ -149,7 +150,10 @@ def retrieve(
             if item.cancelled:
                 item_score[key] -= 0.01
 
-    ranked = sorted(item_score, key=lambda key: -item_score[key])[:k]
+    ranked = sorted(item_score, key=lambda key: -item_score[key])
+    if params.kind_diversity and filters.kind is None and not filters.list_intent and not in_period:
+        ranked = _diversified(ranked, item_score, snapshot, params.kind_diversity)
+    ranked = ranked[:k]
     terms = understood.residual_words or snapshot.lexical.analyzer.words(text)
     lexical_index = snapshot.lexical
     snippet_query = SnippetQuery({t: lexical_index.idf(t) for t in lexical_index.query_tokens(text)},
@@ -222,6 +226,21 @@ def retrieve(
         level=level,
         place_note=place_note,
     )
+
+
+def _diversified(ranked: list[ItemKey], score: dict[ItemKey, float], snapshot: SearchSnapshot,
+                 penalty: float, window: int = 30) -> list[ItemKey]:
+    """The ranking with a guide, an FAQ and a project example side by side: after the best item,
+    each further item of a kind already listed counts ``penalty`` less (greedy, over the top ``window``)."""
+    head, tail = ranked[:window], ranked[window:]
+    out: list[ItemKey] = []
+    seen: dict[str, int] = defaultdict(int)
+    while head:
+        best = max(head, key=lambda key: score[key] - penalty * seen[snapshot.items[key].kind])
+        head.remove(best)
+        out.append(best)
+        seen[snapshot.items[best].kind] += 1
+    return out + tail
 
 
 _ABSATZ_NUMBER = re.compile(r"\bAbs\. (\d+[a-z]?)")

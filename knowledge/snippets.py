@@ -108,6 +108,11 @@ class SnippetQuery:
     facts: frozenset[str] = frozenset()
     provisions: frozenset[str] = frozenset()
 
+    @property
+    def heads(self) -> dict[str, frozenset[str]]:
+        """Each stem's compound heads ("forderantrag" → "antrag", …), for German compounds."""
+        return _heads(tuple(self.weights))
+
     def cites(self, section: str) -> int:
         """How closely a passage's section matches a named provision: 2 (§ and Absatz), 1 (§), 0."""
         matches = [p for p in self.provisions if section == p or section.startswith(p + " ")]
@@ -146,6 +151,20 @@ def make_snippet(text: str, query: SnippetQuery | None, tokenize: Callable[[str]
     return prefix + _trim(snippet, max_chars)
 
 
+MIN_HEAD = 5  # shortest compound head that counts ("antrag" in "Förderantrag", "umsatz" in "Jahresumsatz")
+
+
+@lru_cache(maxsize=4_096)
+def _heads(stems: tuple[str, ...]) -> dict[str, frozenset[str]]:
+    return {stem: frozenset(stem[i:] for i in range(1, len(stem) - MIN_HEAD + 1)) for stem in stems}
+
+
+@lru_cache(maxsize=200_000)
+def _suffixes(tokenize: Callable[[str], list[str]], text: str) -> frozenset[str]:
+    """The compound heads of a sentence's words, for questions asking with the short word."""
+    return frozenset(t[i:] for t in _token_set(tokenize, text) for i in range(1, len(t) - MIN_HEAD + 1))
+
+
 @lru_cache(maxsize=50_000)
 def passage_sentences(text: str) -> tuple[str, ...]:
     """A passage as plain-text sentences (cached: the same passages are read for many questions)."""
@@ -174,7 +193,13 @@ def answering_strength(text: str, query: SnippetQuery, tokenize: Callable[[str],
 def _score(sentence: str, position: int, query: SnippetQuery, tokenize: Callable[[str], list[str]],
            context: frozenset[str] = frozenset()) -> float:
     tokens = _token_set(tokenize, sentence) | context
-    score = sum(weight for stem, weight in query.weights.items() if stem in tokens)
+    score = 0.0
+    heads = query.heads
+    for stem, weight in query.weights.items():
+        if stem in tokens:
+            score += weight
+        elif heads[stem] & tokens or stem in _suffixes(tokenize, sentence):
+            score += 0.5 * weight  # "Förderantrag" ~ "Anträge", "Umsatz" ~ "Jahresumsatz"
     top_weight = max(query.weights.values(), default=1.0)
     stated = [kind for kind in query.facts if FACT_PATTERNS[kind].search(sentence)]
     score += top_weight * len(stated)

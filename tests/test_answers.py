@@ -18,7 +18,7 @@ from knowledge.periods import period_in
 from knowledge.plain_text import split_sentences
 from knowledge.service import KnowledgeBase
 from knowledge.small_talk import small_talk_kind
-from knowledge.snippets import SnippetQuery, asked_facts, make_snippet
+from knowledge.snippets import SnippetQuery, asked_facts, cited_provisions, make_snippet
 from tests.conftest import FIXTURES, make_settings
 
 REAL_LAW = Path(__file__).resolve().parents[2] / "shared" / "real-law"
@@ -53,6 +53,15 @@ def test_plain_text_numbered_headings_become_sections() -> None:
     assert [h for h, _ in split_sections(text)] == ["", "1. Ziel", "2.3 Fördersätze", "Abschnitt 3: Antrag"]
 
 
+def test_numbered_items_of_a_paragraph_are_no_headings() -> None:
+    """A § lists its Nummern on lines of their own ("3. Vereinigungen, soweit …, und"): they stay in
+    their Absatz instead of becoming sections of their own."""
+    title, text = parse_document(REAL_LAW / "R03-ozg.md")
+    sections = [c.section for c in chunk_document(title, text)]
+    assert all(s.startswith("§") for s in sections), sorted(set(sections))
+    assert "§ 2 Abs. 4" in sections and "§ 2 Abs. 5" in sections
+
+
 def test_german_sentences_keep_citations_and_dates_together() -> None:
     sentences = split_sentences("Nach § 24 Abs. 2 GkG NRW ist das zu genehmigen. Anträge bis zum 31. März, "
                                 "z. B. für Studien. Im Jahr 2027. Danach nicht mehr.")
@@ -76,6 +85,21 @@ def test_snippet_is_the_sentence_that_answers_not_the_opening() -> None:
     assert "40.000 Euro" in snippet and not snippet.startswith("Das Programm")
     assert asked_facts("Bis wann muss der Antrag gestellt werden?") == {"date"}
     assert "contact" in asked_facts("Wer ist Ansprechpartner?")
+
+
+def test_snippet_states_the_asked_kind_of_fact_and_definitions() -> None:
+    text = ("Anträge für Studien können laufend gestellt werden. Die Anträge werden elektronisch gestellt. "
+            "Für Umsetzungsprojekte gilt: Anträge sind bis zum 31. März einzureichen.")
+    query = SnippetQuery({"antrag": 2.0, "antraege": 2.0, "gestellt": 1.0}, asked_facts("Bis wann muss der Antrag gestellt werden?"))
+    assert "31. März" in make_snippet(text, query, _tokens, max_chars=90)
+    definition = ("Ein Bauauftrag liegt auch vor, wenn ein Dritter baut. Bauaufträge sind Verträge über die Ausführung "
+                  "von Bauleistungen. Sie werden europaweit vergeben.")
+    query = SnippetQuery({"bauauftrag": 2.0, "bauauftraege": 2.0}, asked_facts("Was ist ein Bauauftrag?"))
+    assert make_snippet(definition, query, _tokens, max_chars=80).startswith("… Bauaufträge sind Verträge")
+    assert "definition" in asked_facts("Was versteht man unter einem Zweckverband?")
+    assert asked_facts("Wann gilt eine Kommune nicht als Unternehmerin?") == frozenset()  # conditions, no date
+    assert cited_provisions("Welche Fälle nennt § 2b Abs. 3 UStG?") == {"§ 2b", "§ 2b Abs. 3"}
+    assert SnippetQuery({}, provisions=cited_provisions("nach § 2b Absatz 3")).cites("§ 2b Abs. 3") == 2
 
 
 def test_snippets_are_plain_text_without_markup() -> None:
@@ -205,6 +229,21 @@ def test_calibration_is_computed_per_base_and_stored(statute_kb: KnowledgeBase, 
     for question in ("Wie wird das Wetter am Wochenende?", "Wie beantrage ich einen neuen Reisepass?"):
         assert not statute_kb.ask(question, now=NOW).answered, question
         assert not sample_kb.ask(question, now=NOW).answered, question
+
+
+@pytest.mark.parametrize(("question", "section", "passage"), [
+    # the Absatz that answers, not the first passage of the § nor its neighbour
+    ("Welche Gegenleistung darf sich eine Behörde in einem Austauschvertrag versprechen lassen?", "§ 56 Abs. 1",
+     "für einen bestimmten Zweck"),
+    ("Was versteht das GWB unter Bauaufträgen?", "§ 103 Abs. 3", "Bauaufträge sind Verträge"),
+    ("Was steht in § 59 Abs. 2 VwVfG?", "§ 59 Abs. 2", "ferner nichtig"),
+    ("Unter welchen Umständen ist ein öffentlich-rechtlicher Vertrag nichtig?", "§ 59 Abs. 1", "ist nichtig"),
+])
+def test_the_answering_paragraph_is_shown_with_its_citation(statute_kb: KnowledgeBase, question: str, section: str,
+                                                           passage: str) -> None:
+    best = statute_kb.ask(question, now=NOW).best
+    assert best is not None and best.section == section, (best.section if best else None, question)
+    assert passage in best.snippet
 
 
 # --- the conversation: small talk, follow-ups after a withheld answer --------------------------------------
