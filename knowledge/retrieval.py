@@ -14,13 +14,20 @@ import numpy as np
 
 from embeddings.fusion import reciprocal_rank_fusion
 from embeddings.lexical import fold
-from knowledge.answers import Answer, PlaceNote, SearchHit
+from knowledge.answers import Answer, SearchHit
 from knowledge.catalog import ItemKey
 from knowledge.confidence import ConfidenceModel, Signals
-from knowledge.query_understanding import QueryFilters, UnderstoodQuery
+from knowledge.passage_choice import answering_chunk
+from knowledge.place_restrictions import place_restricted_projects, topic_matches
+from knowledge.query_understanding import UnderstoodQuery
 from knowledge.search_index import SearchSnapshot
 from knowledge.snippets import (
-    MAX_PROVISION_CHARS, MAX_SNIPPET_CHARS, SnippetQuery, answering_strength, asked_facts, cited_provisions, make_snippet,
+    MAX_PROVISION_CHARS,
+    MAX_SNIPPET_CHARS,
+    SnippetQuery,
+    asked_facts,
+    cited_provisions,
+    make_snippet,
     project_facts,
 )
 
@@ -37,6 +44,7 @@ class RetrievalParams:
     event_penalty: float = 0.02  # events, when the question asks about neither events nor a time period
     period_boost: float = 1.0  # events in the period the question names
     passage_weight: float = 0.05  # within an item, the passage whose sentence answers the question best is shown
+    contact_boost: float = 0.05  # "Wer ist Ansprechpartner …": items that name a contact
     kind_diversity: float = 0.01  # each further item of a kind already listed must be this much better
     later_absatz_penalty: float = 0.01  # a § states its rule in Abs. 1: later Absätze must be clearly better
 
@@ -88,7 +96,7 @@ def retrieve(
         # "Wir sind eine Gemeinde im Vogelsberg und … wie geht man vor?": the place is context
         filters = replace(filters, kreise=frozenset(), towns=frozenset())
         understood = replace(understood, filters=filters)
-    filtered_projects, place_note = _place_restricted_projects(snapshot, filters)
+    filtered_projects, place_note = place_restricted_projects(snapshot, filters)
     in_period = _events_in_period(snapshot, understood)
     upcoming = _upcoming_events(snapshot, now) if filters.kind == "event" else set()
     for key in [item.key for item in filtered_projects] + sorted(in_period) + sorted(upcoming):
@@ -132,7 +140,7 @@ def retrieve(
         if filters.kind is not None:
             if item.kind == filters.kind:
                 item_score[key] += params.kind_boost
-                if filters.topics and _topic_matches(item.topic, filters.topics):
+                if filters.topics and topic_matches(item.topic, filters.topics):
                     item_score[key] += params.topic_boost
         elif (filters.topics and item.kind == "project" and item.topic in filters.topics
                 and (filters.list_intent or filters.restricts_projects)):
@@ -150,6 +158,10 @@ def retrieve(
             if item.cancelled:
                 item_score[key] -= 0.01
 
+    if params.contact_boost and "contact" in asked_facts(understood.text):
+        for key in item_score:
+            if snapshot.items[key].contact:
+                item_score[key] += params.contact_boost
     ranked = sorted(item_score, key=lambda key: -item_score[key])
     if params.kind_diversity and filters.kind is None and not filters.list_intent and not in_period:
         ranked = _diversified(ranked, item_score, snapshot, params.kind_diversity)
@@ -162,7 +174,9 @@ def retrieve(
     for key in ranked:
         item = snapshot.items[key]
         if params.passage_weight and len(snapshot.item_chunks.get(key, ())) > 1:
-            best_chunk[key] = _answering_chunk(snapshot, key, query_vector, snippet_query, params)
+            best_chunk[key] = answering_chunk(snapshot, key, query_vector, snippet_query,
+                                              answer_weight=params.passage_weight,
+                                              later_absatz_penalty=params.later_absatz_penalty)
         chunk = snapshot.chunks[best_chunk[key]]
         provision = chunk.section.startswith(("§", "Art"))  # a statute's Absatz states its rule first
         snippet = make_snippet(chunk.text, snippet_query, lexical_index.analyzer.tokens,
@@ -243,28 +257,6 @@ def _diversified(ranked: list[ItemKey], score: dict[ItemKey, float], snapshot: S
     return out + tail
 
 
-_ABSATZ_NUMBER = re.compile(r"\bAbs\. (\d+[a-z]?)")
-
-
-def _answering_chunk(snapshot: SearchSnapshot, key: ItemKey, query_vector: np.ndarray, query: SnippetQuery,
-                     params: RetrievalParams) -> int:
-    """The item's passage to show: its dense similarity to the question plus how well its best
-    sentence answers it (the question's rare words, the asked facts, a definition asked for)."""
-    chunk_ids = snapshot.item_chunks[key]
-    dense = snapshot.vectors.scores_for(query_vector, list(chunk_ids))
-    tokenize = snapshot.lexical.analyzer.tokens
-
-    def score(cid: int) -> float:
-        chunk = snapshot.chunks[cid]
-        absatz = _ABSATZ_NUMBER.search(chunk.section)
-        return (dense.get(cid, -1.0) + params.passage_weight * answering_strength(chunk.text, query, tokenize,
-                                                                                  heading=chunk.section)
-                + 0.1 * query.cites(chunk.section)  # "nach § 2b Abs. 3": that Absatz
-                - (params.later_absatz_penalty if absatz and absatz.group(1) != "1" else 0.0))
-
-    return max(chunk_ids, key=score)
-
-
 def _signals(snapshot: SearchSnapshot, hits: list[SearchHit], understood: UnderstoodQuery, query_vector: np.ndarray,
              text: str, lexical_scores: np.ndarray, anchors: Anchors | None) -> Signals:
     top = hits[0]
@@ -330,43 +322,3 @@ def _unknown_nouns(snapshot: SearchSnapshot, words: list[str], question: str) ->
     content_nouns = [w for w in words if w in nouns]
     unknown = [w for w in content_nouns if not snapshot.lexical.is_known(w)]
     return unknown if len(unknown) == len(content_nouns) else []  # none of the subject's nouns is known
-
-
-def _topic_matches(topic: str, topics: frozenset[str]) -> bool:
-    """Events and documents use free topic names: match them loosely against project topics."""
-    folded = fold(topic)
-    return any(fold(t) in folded or folded in fold(t) or fold(t).split("/")[0] in folded for t in topics if t)
-
-
-def _place_restricted_projects(snapshot: SearchSnapshot, filters: QueryFilters) -> tuple[list, PlaceNote | None]:
-    """Projects satisfying the question's restrictions; where the named place has none (of the
-    asked topic), the projects of its Kreis (or of the topic elsewhere) and a note saying so."""
-    projects = _filtered_projects(snapshot, filters)
-    if not filters.places:
-        return projects, None
-    asked = sorted(filters.towns) or sorted(filters.kreise)
-    topic = min(filters.topics, default="")
-    if filters.topics and projects and not any(p.topic in filters.topics for p in projects):
-        return snapshot.projects_matching(topics=filters.topics), PlaceNote(asked, "", topic)
-    if projects:
-        return projects, None
-    if filters.towns:
-        kreise = frozenset(k for k in (snapshot.gazetteer.kreis_of(t) for t in filters.towns) if k)
-        nearby = _filtered_projects(snapshot, replace(filters, towns=frozenset(), kreise=kreise)) if kreise else []
-        if nearby:
-            return nearby, PlaceNote(asked, sorted(kreise)[0], topic)
-    # nothing at or around the place: the asked topic's projects anywhere (none without a topic)
-    elsewhere = snapshot.projects_matching(topics=filters.topics) if filters.topics else []
-    return elsewhere, PlaceNote(asked, "", topic)
-
-
-def _filtered_projects(snapshot: SearchSnapshot, filters: QueryFilters) -> list:
-    if not filters.restricts_projects:
-        return []
-    return snapshot.projects_matching(
-        kreise=filters.kreise,
-        towns=filters.towns,
-        legal_forms=filters.legal_forms if (filters.list_intent or filters.places) else frozenset(),
-        year_min=filters.year_min,
-        year_max=filters.year_max,
-    )
