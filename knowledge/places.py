@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import math
 import re
+import tomllib
 from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -40,49 +41,13 @@ _IKZ_WORDS = frozenset(fold(w) for w in """
     """.split())
 COMMON_WORDS_FILE = "common_words.txt"
 
-# Extra spellings (folded key → official name) besides the automatic ones (see _build_aliases).
-_EXTRA_ALIASES: Mapping[str, str] = MappingProxyType({
-    "koln": "Köln", "cologne": "Köln", "koeln": "Köln",
-    "mulheim": "Mülheim an der Ruhr", "muelheim ruhr": "Mülheim an der Ruhr",
-    "muelheim a d ruhr": "Mülheim an der Ruhr", "muelheim an der ruhr": "Mülheim an der Ruhr",
-    "emmerich": "Emmerich am Rhein", "monheim": "Monheim am Rhein", "haltern": "Haltern am See",
-    "castrop": "Castrop-Rauxel", "rheda": "Rheda-Wiedenbrück", "wiedenbrueck": "Rheda-Wiedenbrück",
-    "herzebrock": "Herzebrock-Clarholz", "clarholz": "Herzebrock-Clarholz",
-    "schloss holte": "Schloß Holte-Stukenbrock", "stukenbrock": "Schloß Holte-Stukenbrock",
-    "horn": "Horn-Bad Meinberg", "bad meinberg": "Horn-Bad Meinberg",
-    "schieder": "Schieder-Schwalenberg", "erkenschwick": "Oer-Erkenschwick",
-    "uebach": "Übach-Palenberg", "nachrodt": "Nachrodt-Wiblingwerde", "lintfort": "Kamp-Lintfort",
-    "st augustin": "Sankt Augustin", "pr oldendorf": "Preußisch Oldendorf",
-    "oldendorf": "Preußisch Oldendorf", "koelle": "Köln", "oche": "Aachen",
-    "wuennenberg": "Bad Wünnenberg", "berleburg": "Bad Berleburg", "laasphe": "Bad Laasphe",
-    "driburg": "Bad Driburg", "lippspringe": "Bad Lippspringe", "salzuflen": "Bad Salzuflen",
-    "sassendorf": "Bad Sassendorf", "oeynhausen": "Bad Oeynhausen", "honnef": "Bad Honnef",
-    "muenstereifel": "Bad Münstereifel", "neunkirchen seelscheid": "Neunkirchen-Seelscheid",
-    # frequent misspellings that are in the word lists themselves (so never read as typos)
-    "muehlheim": "Mülheim an der Ruhr", "muehlheim an der ruhr": "Mülheim an der Ruhr",
-    "bielefeldt": "Bielefeld", "bielfeld": "Bielefeld", "luedenscheidt": "Lüdenscheid",
-    "moenchen gladbach": "Mönchengladbach", "gelsenkirchn": "Gelsenkirchen", "recklinghaussen": "Recklinghausen",
-})
-
-# Kreis spellings (folded) besides "Kreis <name>" and the official name.
-_KREIS_ALIASES: Mapping[str, str] = MappingProxyType({
-    "hochsauerland": "Hochsauerlandkreis", "hochsauerlandkreises": "Hochsauerlandkreis",
-    "maerkischer kreis": "Märkischer Kreis", "maerkischen kreis": "Märkischer Kreis",
-    "maerkischen kreises": "Märkischer Kreis",
-    "oberbergischer kreis": "Oberbergischer Kreis", "oberbergischen kreis": "Oberbergischer Kreis",
-    "oberbergischen kreises": "Oberbergischer Kreis", "oberberg": "Oberbergischer Kreis",
-    "rheinisch bergischer kreis": "Rheinisch-Bergischer Kreis",
-    "rheinisch bergischen kreis": "Rheinisch-Bergischer Kreis",
-    "rheinisch bergischen kreises": "Rheinisch-Bergischer Kreis",
-    "rhein sieg kreis": "Rhein-Sieg-Kreis", "rhein sieg kreises": "Rhein-Sieg-Kreis", "rhein sieg": "Rhein-Sieg-Kreis",
-    "rhein erft kreis": "Rhein-Erft-Kreis", "rhein erft kreises": "Rhein-Erft-Kreis", "rhein erft": "Rhein-Erft-Kreis",
-    "rhein kreis neuss": "Rhein-Kreis Neuss", "rhein kreises neuss": "Rhein-Kreis Neuss",
-    "ennepe ruhr kreis": "Ennepe-Ruhr-Kreis", "ennepe ruhr kreises": "Ennepe-Ruhr-Kreis",
-    "ennepe ruhr": "Ennepe-Ruhr-Kreis",
-    "staedteregion aachen": "Städteregion Aachen", "staedteregion": "Städteregion Aachen",
-    "minden luebbecke": "Kreis Minden-Lübbecke", "siegen wittgenstein": "Kreis Siegen-Wittgenstein",
-    "lippe": "Kreis Lippe",
-})
+# Extra spellings (folded key → official name) of municipalities besides the automatic ones (see
+# _build_aliases) and of Kreise besides "Kreis <name>" and the official name: data in
+# place_spellings.toml next to this module, read once at import.
+SPELLINGS_FILE = Path(__file__).with_name("place_spellings.toml")
+_SPELLINGS = tomllib.loads(SPELLINGS_FILE.read_text(encoding="utf-8"))
+_EXTRA_ALIASES: Mapping[str, str] = MappingProxyType(_SPELLINGS["municipalities"])
+_KREIS_ALIASES: Mapping[str, str] = MappingProxyType(_SPELLINGS["kreise"])
 
 
 @dataclass(frozen=True)

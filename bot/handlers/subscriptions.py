@@ -12,7 +12,7 @@ import hashlib
 import html
 import logging
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram import Chat, InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.constants import ChatMemberStatus, ChatType, ParseMode
 from telegram.error import BadRequest, TelegramError
 
@@ -79,6 +79,17 @@ def _lang(update: Update) -> str:
     return language_of(update.effective_user.language_code if update.effective_user else None)
 
 
+async def _command_chat(update: Update, context: IKZContext, *, admin_only: bool) -> tuple[Message, Chat, str] | None:
+    """The message, chat and language of a subscription command; None when there is nothing to answer
+    or (``admin_only``) this user may not change the chat's subscription (told so politely)."""
+    message, chat = update.effective_message, update.effective_chat
+    if message is None or chat is None:
+        return None
+    if admin_only and await _refuse_unless_admin(update, context):
+        return None
+    return message, chat, _lang(update)
+
+
 def _reminders(context: IKZContext, lang: str) -> str:
     days = sorted(context.settings.reminder_days, reverse=True)
     unit = "Tage vorher" if lang == "de" else "days before"
@@ -113,11 +124,10 @@ def _confirmation(topics: list[str], all_topics: bool, lang: str) -> str:
 
 async def subscribe_command(update: Update, context: IKZContext) -> None:
     """/abonnieren [alle | Themenbereich]."""
-    message, chat, lang = update.effective_message, update.effective_chat, _lang(update)
-    if message is None or chat is None:
+    target = await _command_chat(update, context, admin_only=True)
+    if target is None:
         return
-    if await _refuse_unless_admin(update, context):
-        return
+    message, chat, lang = target
     engine = context.kb.engine
     argument = " ".join(context.args or []).strip()
     topics = await asyncio.to_thread(known_topics, engine)
@@ -241,9 +251,10 @@ async def subscription_button(update: Update, context: IKZContext) -> None:
 
 async def my_subscriptions(update: Update, context: IKZContext) -> None:
     """/meine_abos: what this chat has subscribed to."""
-    message, chat, lang = update.effective_message, update.effective_chat, _lang(update)
-    if message is None or chat is None:
+    target = await _command_chat(update, context, admin_only=False)
+    if target is None:
         return
+    message, chat, lang = target
     row, chosen = await asyncio.to_thread(get_subscriber, context.kb.engine, chat_id=chat.id)
     if row is None or not row.active:
         await message.reply_text(t("sub_status_none", lang), parse_mode=ParseMode.HTML)
@@ -262,11 +273,10 @@ async def my_subscriptions(update: Update, context: IKZContext) -> None:
 
 async def unsubscribe_command(update: Update, context: IKZContext) -> None:
     """/abbestellen: stop all event notices for this chat."""
-    message, chat, lang = update.effective_message, update.effective_chat, _lang(update)
-    if message is None or chat is None:
+    target = await _command_chat(update, context, admin_only=True)
+    if target is None:
         return
-    if await _refuse_unless_admin(update, context):
-        return
+    message, chat, lang = target
     done = await asyncio.to_thread(unsubscribe, context.kb.engine, chat_id=chat.id, now=context.services.clock())
     await message.reply_text(t("sub_unsubscribed" if done else "sub_not_subscribed", lang), parse_mode=ParseMode.HTML)
 

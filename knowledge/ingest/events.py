@@ -16,7 +16,7 @@ from pydantic import ValidationError
 
 from knowledge.ingest.limits import DEFAULT_LIMITS, IngestLimits
 from knowledge.ingest.records import BERLIN, EventRecord, LoadResult, Problem, validation_message
-from knowledge.ingest.tabular import load_records
+from knowledge.ingest.tabular import load_records, read_bytes_within_limit
 
 RECURRENCE_HORIZON = timedelta(days=366)
 MAX_OCCURRENCES = 12
@@ -193,14 +193,6 @@ def load_events(path: Path, limits: IngestLimits = DEFAULT_LIMITS) -> LoadResult
     path = Path(path)
     if path.suffix.lower() == ".ics":
         result: LoadResult[EventRecord] = LoadResult()
-        try:
-            size = path.stat().st_size
-            if size > limits.max_file_bytes:
-                result.problems.append(Problem(str(path), None, f"file larger than {limits.max_file_bytes} bytes"))
-                return result
-            data = path.read_bytes()
-        except OSError as exc:
-            result.problems.append(Problem(str(path), None, f"cannot read file: {exc.strerror or exc}"))
-            return result
-        return parse_ics(data, origin=str(path), limits=limits)
+        data = read_bytes_within_limit(path, result, limits)
+        return result if data is None else parse_ics(data, origin=str(path), limits=limits)
     return load_records(path, EventRecord, allowed=(".jsonl", ".ics"), limits=limits)

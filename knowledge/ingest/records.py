@@ -6,10 +6,10 @@ import json
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
-from typing import Generic, TypeVar
+from typing import Annotated, Generic, TypeVar
 from zoneinfo import ZoneInfo
 
-from pydantic import BaseModel, ConfigDict, ValidationError, field_validator, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, ValidationError, field_validator, model_validator
 
 from knowledge.ingest.limits import strip_control_chars
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -47,6 +47,17 @@ def _blank_to_none(value: object) -> object:
     return value
 
 
+def _non_empty(message: str) -> AfterValidator:
+    """A field check that refuses an empty value (after stripping) with ``message``."""
+
+    def check(value: str) -> str:
+        if not value:
+            raise ValueError(message)
+        return value
+
+    return AfterValidator(check)
+
+
 class _Record(BaseModel):
     model_config = ConfigDict(str_strip_whitespace=True, extra="ignore")
 
@@ -71,7 +82,7 @@ class _Record(BaseModel):
 
 
 class ProjectRecord(_Record):
-    title: str
+    title: Annotated[str, _non_empty("missing title")]
     description: str = ""
     topic: str = ""
     municipalities: list[str] = []
@@ -112,26 +123,12 @@ class ProjectRecord(_Record):
             return [part.strip() for part in text.split(";") if part.strip()]
         return value
 
-    @field_validator("title")
-    @classmethod
-    def _title_required(cls, value: str) -> str:
-        if not value:
-            raise ValueError("missing title")
-        return value
-
 
 class FaqRecord(_Record):
-    question: str
-    answer: str
+    question: Annotated[str, _non_empty("must not be empty")]
+    answer: Annotated[str, _non_empty("must not be empty")]
     topic: str = ""
     source: str | None = None
-
-    @field_validator("question", "answer")
-    @classmethod
-    def _required(cls, value: str) -> str:
-        if not value:
-            raise ValueError("must not be empty")
-        return value
 
 
 def parse_datetime(value: object) -> datetime:

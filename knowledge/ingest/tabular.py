@@ -18,15 +18,22 @@ from knowledge.ingest.records import LoadResult, Problem, validation_message
 R = TypeVar("R", bound=BaseModel)
 
 
-def _read_text(path: Path, result: LoadResult, limits: IngestLimits = DEFAULT_LIMITS) -> str | None:
+def read_bytes_within_limit(path: Path, result: LoadResult, limits: IngestLimits = DEFAULT_LIMITS) -> bytes | None:
+    """The file's bytes; None (and a problem in ``result``) when it is too large or cannot be read."""
     try:
         size = path.stat().st_size
         if size > limits.max_file_bytes:
             result.problems.append(Problem(str(path), None, f"file larger than {limits.max_file_bytes} bytes ({size})"))
             return None
-        raw = path.read_bytes()
+        return path.read_bytes()
     except OSError as exc:
         result.problems.append(Problem(str(path), None, f"cannot read file: {exc.strerror or exc}"))
+        return None
+
+
+def _read_text(path: Path, result: LoadResult, limits: IngestLimits = DEFAULT_LIMITS) -> str | None:
+    raw = read_bytes_within_limit(path, result, limits)
+    if raw is None:
         return None
     if not raw.strip():
         result.problems.append(Problem(str(path), None, "empty file"))

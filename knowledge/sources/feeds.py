@@ -14,14 +14,9 @@ from knowledge.sources.config import FeedSource, IcsSource
 from knowledge.sources.text_cleaning import inline_text, portal_html_to_text
 
 
-def fetch_ics(
-    client: httpx.Client, source: IcsSource, validators: dict[str, str] | None, policy: FetchPolicy | None = None,
-    *, limits: IngestLimits = DEFAULT_LIMITS,
-) -> tuple[ConditionalResponse, LoadResult]:
-    response = get(client, source.url, validators=validators, policy=policy or FetchPolicy.for_source(source))
-    if response.not_modified:
-        return response, LoadResult()
-    result = parse_ics(response.content, origin=source.url, limits=limits)
+def _calendar_events(source: IcsSource, content: bytes, limits: IngestLimits) -> LoadResult:
+    """The events of a fetched calendar, tagged with the source (and its topic where they have none)."""
+    result = parse_ics(content, origin=source.url, limits=limits)
     fatal = next((p for p in result.problems if "valid iCalendar" in p.message), None)
     if not result.records and fatal is not None:
         raise SourceFetchError(str(fatal))
@@ -29,7 +24,7 @@ def fetch_ics(
         record.source = source.name
         if source.topic and not record.topic:
             record.topic = source.topic
-    return response, result
+    return result
 
 
 def _entry_id(source: FeedSource, entry: dict) -> str:
@@ -63,11 +58,14 @@ def parse_feed(source: FeedSource, content: bytes) -> LoadResult[DocumentRecord]
     return result
 
 
-def fetch_feed(
-    client: httpx.Client, source: FeedSource, validators: dict[str, str] | None, policy: FetchPolicy | None = None,
-    *, limits: IngestLimits = DEFAULT_LIMITS,
+def fetch_calendar_or_feed(
+    client: httpx.Client, source: IcsSource | FeedSource, validators: dict[str, str] | None,
+    policy: FetchPolicy | None = None, *, limits: IngestLimits = DEFAULT_LIMITS,
 ) -> tuple[ConditionalResponse, LoadResult]:
+    """Events of an ICS calendar or documents of an RSS/Atom feed; nothing when unchanged since ``validators``."""
     response = get(client, source.url, validators=validators, policy=policy or FetchPolicy.for_source(source))
     if response.not_modified:
         return response, LoadResult()
+    if isinstance(source, IcsSource):
+        return response, _calendar_events(source, response.content, limits)
     return response, parse_feed(source, response.content)

@@ -12,7 +12,7 @@ from knowledge.ingest.records import LoadResult, Problem
 from knowledge.kinds import ingest_kind
 from knowledge.sources.conditional_http import FetchPolicy, SourceFetchError
 from knowledge.sources.config import FeedSource, FileSource, IcsSource, WordPressSource
-from knowledge.sources.feeds import fetch_feed, fetch_ics
+from knowledge.sources.feeds import fetch_calendar_or_feed
 from knowledge.sources.wordpress import change_fingerprint, load_wordpress
 
 @dataclass
@@ -59,8 +59,7 @@ def fetch_source(
         for kind, result in load_wordpress(client, source, progress=progress, policy=policy).items():
             fetched.add(kind, result)
     elif isinstance(source, IcsSource | FeedSource):
-        fetch = fetch_ics if isinstance(source, IcsSource) else fetch_feed
-        response, result = fetch(client, source, validators, limits=limits)
+        response, result = fetch_calendar_or_feed(client, source, validators, limits=limits)
         fetched.validators = response.validators
         fetched.not_modified = response.not_modified
         if not response.not_modified:

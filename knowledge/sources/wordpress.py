@@ -95,30 +95,29 @@ def item_id(source: WordPressSource, item: dict) -> str:
     return f"wp-{source.name}-{item['id']}"
 
 
+def _common_fields(source: WordPressSource, item: dict, untitled: str) -> dict:
+    """The fields a post gives any record: id, title (``untitled`` and the post id when it has none),
+    topic, link and source name."""
+    return {
+        "id": item_id(source, item),
+        "title": inline_text(_rendered(item, "title")) or f"{untitled} {item['id']}",
+        "topic": source.topic,
+        "url": item.get("link") or None,
+        "source": source.name,
+    }
+
+
+def _body(item: dict) -> str:
+    return portal_html_to_text(_rendered(item, "content")) or inline_text(_rendered(item, "excerpt"))
+
+
 def to_document(source: WordPressSource, item: dict) -> DocumentRecord:
-    text = portal_html_to_text(_rendered(item, "content")) or inline_text(_rendered(item, "excerpt"))
-    return DocumentRecord(
-        id=item_id(source, item),
-        title=inline_text(_rendered(item, "title")) or f"Beitrag {item['id']}",
-        text=text,
-        topic=source.topic,
-        url=item.get("link") or None,
-        source=source.name,
-    )
+    return DocumentRecord(text=_body(item), **_common_fields(source, item, "Beitrag"))
 
 
 def to_project(source: WordPressSource, item: dict) -> ProjectRecord:
-    description = portal_html_to_text(_rendered(item, "content")) or inline_text(_rendered(item, "excerpt"))
     modified = str(item.get("modified_gmt") or item.get("modified") or "")[:10] or None
-    return ProjectRecord(
-        id=item_id(source, item),
-        title=inline_text(_rendered(item, "title")) or f"Projekt {item['id']}",
-        description=description,
-        topic=source.topic,
-        url=item.get("link") or None,
-        updated=modified,
-        source=source.name,
-    )
+    return ProjectRecord(description=_body(item), updated=modified, **_common_fields(source, item, "Projekt"))
 
 
 def load_wordpress(
