@@ -114,8 +114,9 @@ class SnippetQuery:
         return _heads(tuple(self.weights))
 
     def cites(self, section: str) -> int:
-        """How closely a passage's section matches a named provision: 2 (§ and Absatz), 1 (§), 0."""
-        matches = [p for p in self.provisions if section == p or section.startswith(p + " ")]
+        """How closely a passage's section (a statute's "§ 2b Abs. 3", or a heading such as "Die
+        Sonderregel: § 2b Abs. 3 UStG") matches a named provision: 2 (§ and Absatz), 1 (§), 0."""
+        matches = [p for p in self.provisions if re.search(rf"{re.escape(p)}(?![\w.])", section)]
         return max((p.count(" Abs. ") + 1 for p in matches), default=0)
 
 
