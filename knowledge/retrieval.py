@@ -179,9 +179,10 @@ def retrieve(
                                               later_absatz_penalty=params.later_absatz_penalty)
         chunk = snapshot.chunks[best_chunk[key]]
         provision = chunk.section.startswith(("§", "Art"))  # a statute's Absatz states its rule first
+        whole = provision or item.kind == "faq"  # units that are cited or written as one answer
         snippet = make_snippet(chunk.text, snippet_query, lexical_index.analyzer.tokens,
-                               max_chars=MAX_PROVISION_CHARS if provision else MAX_SNIPPET_CHARS,
-                               lead=item.kind in ("faq", "project") or provision)
+                               max_chars=MAX_PROVISION_CHARS if whole else MAX_SNIPPET_CHARS,
+                               lead=item.kind in ("faq", "project") or provision, whole=whole)
         if item.kind == "project":  # "Seit wann …?", "Kontakt …": the project's own facts first
             facts = project_facts(understood.text, legal_form=item.legal_form, start_year=item.start_year,
                                   contact=item.contact, municipalities=item.municipalities)

@@ -121,14 +121,17 @@ class SnippetQuery:
 
 
 def make_snippet(text: str, query: SnippetQuery | None, tokenize: Callable[[str], list[str]] | None = None,
-                 max_chars: int = MAX_SNIPPET_CHARS, *, lead: bool = False) -> str:
+                 max_chars: int = MAX_SNIPPET_CHARS, *, lead: bool = False, whole: bool = False) -> str:
     """The sentence(s) of ``text`` that best answer the query, as plain text of at most ``max_chars``.
     ``lead``: the text opens with its answer (FAQ answers, project descriptions), so the first
-    sentence is preferred unless another one matches the question clearly better."""
+    sentence is preferred unless another one matches the question clearly better. ``whole``: the text
+    is one unit (a statute's Absatz, an FAQ answer) shown whole when it fits."""
     sentences = list(passage_sentences(text))
     text = " ".join(sentences)
     if not sentences:
         return ""
+    if whole and len(text) <= max_chars:
+        return text
     if query is None or tokenize is None or len(sentences) == 1:
         return _trim(" ".join(sentences), max_chars) if len(text) > max_chars else text
     scores = [_score(sentence, position, query, tokenize) for position, sentence in enumerate(sentences)]
