@@ -100,6 +100,9 @@ def test_snippet_states_the_asked_kind_of_fact_and_definitions() -> None:
     assert asked_facts("Wann gilt eine Kommune nicht als Unternehmerin?") == frozenset()  # conditions, no date
     assert cited_provisions("Welche Fälle nennt § 2b Abs. 3 UStG?") == {"§ 2b", "§ 2b Abs. 3"}
     assert SnippetQuery({}, provisions=cited_provisions("nach § 2b Absatz 3")).cites("§ 2b Abs. 3") == 2
+    assert SnippetQuery({}, provisions=cited_provisions("§ 2b")).cites("Die Sonderregel: § 2b Abs. 3 UStG") == 1
+    faq = "Ja, das geht. Der Fördersatz beträgt 80 Prozent. Anträge stellen Sie bei der Bezirksregierung."
+    assert make_snippet(faq, SnippetQuery({"foerdersatz": 2.0}), _tokens, max_chars=200, whole=True) == faq
 
 
 def test_snippets_are_plain_text_without_markup() -> None:
