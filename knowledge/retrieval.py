@@ -166,7 +166,8 @@ def retrieve(
     if params.kind_diversity and filters.kind is None and not filters.list_intent and not in_period:
         ranked = _diversified(ranked, item_score, snapshot, params.kind_diversity)
     ranked = ranked[:k]
-    terms = understood.residual_words or snapshot.lexical.analyzer.words(text)
+    # highlighted: the question's content words, topic words of a list question included
+    terms = list(dict.fromkeys(understood.residual_words + snapshot.lexical.analyzer.words(understood.text)))
     lexical_index = snapshot.lexical
     snippet_query = SnippetQuery({t: lexical_index.idf(t) for t in lexical_index.query_tokens(text)},
                                  asked_facts(understood.text), cited_provisions(understood.text))
