@@ -6,19 +6,17 @@ import re
 
 import numpy as np
 
-from knowledge.catalog import ItemKey
 from knowledge.search_index import SearchSnapshot
 from knowledge.snippets import SnippetQuery, answering_strength
 
 _ABSATZ_NUMBER = re.compile(r"\bAbs\. (\d+[a-z]?)")
 
 
-def answering_chunk(snapshot: SearchSnapshot, key: ItemKey, query_vector: np.ndarray, query: SnippetQuery, *,
-                    answer_weight: float, later_absatz_penalty: float) -> int:
-    """The item's passage to show: its dense similarity to the question plus how well its best
-    sentence answers it (the question's rare words, the asked facts, a definition asked for)."""
-    chunk_ids = snapshot.item_chunks[key]
-    dense = snapshot.vectors.scores_for(query_vector, list(chunk_ids))
+def answering_chunk(snapshot: SearchSnapshot, chunk_ids: list[int], query_vector: np.ndarray, query: SnippetQuery,
+                    *, answer_weight: float, later_absatz_penalty: float) -> int:
+    """Of an item's passages ``chunk_ids``, the one to show: its dense similarity to the question plus
+    how well its best sentence answers it (the question's rare words, asked facts, a definition)."""
+    dense = snapshot.vectors.scores_for(query_vector, chunk_ids)
     tokenize = snapshot.lexical.analyzer.tokens
 
     def score(cid: int) -> float:

@@ -46,6 +46,8 @@ class RetrievalParams:
     passage_weight: float = 0.05  # within an item, the passage whose sentence answers the question best is shown
     contact_boost: float = 0.05  # "Wer ist Ansprechpartner …": items that name a contact
     kind_diversity: float = 0.01  # each further item of a kind already listed must be this much better
+    passage_items: int = 3  # the passage choice runs for the first results (the answer and its runners-up)
+    passage_pool: int = 12  # among each item's best-ranked passages
     later_absatz_penalty: float = 0.01  # a § states its rule in Abs. 1: later Absätze must be clearly better
 
 
@@ -172,11 +174,15 @@ def retrieve(
     snippet_query = SnippetQuery({t: lexical_index.idf(t) for t in lexical_index.query_tokens(text)},
                                  asked_facts(understood.text), cited_provisions(understood.text))
     hits = []
-    for key in ranked:
+    item_candidates: dict[ItemKey, list[int]] = defaultdict(list)
+    for cid in sorted(cand, key=lambda c: -fused.get(c, 0.0)):
+        item_candidates[snapshot.chunks[cid].item_key].append(cid)
+    for rank, key in enumerate(ranked):
         item = snapshot.items[key]
-        if params.passage_weight and len(snapshot.item_chunks.get(key, ())) > 1:
-            best_chunk[key] = answering_chunk(snapshot, key, query_vector, snippet_query,
-                                              answer_weight=params.passage_weight,
+        if params.passage_weight and rank < params.passage_items and len(item_candidates[key]) > 1:
+            # among the item's best-ranked passages, the one whose sentence answers the question
+            best_chunk[key] = answering_chunk(snapshot, item_candidates[key][:params.passage_pool], query_vector,
+                                              snippet_query, answer_weight=params.passage_weight,
                                               later_absatz_penalty=params.later_absatz_penalty)
         chunk = snapshot.chunks[best_chunk[key]]
         provision = chunk.section.startswith(("§", "Art"))  # a statute's Absatz states its rule first
