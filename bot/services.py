@@ -26,7 +26,7 @@ class Services:
     refresh_runner: RefreshRunner
     clock: Clock = utc_now
     started_at: datetime = field(default_factory=utc_now)  # by ``clock``, so uptime is measured on one clock
-    # Per-process state of other areas (event delivery, pending broadcasts …), keyed by name.
+    # Per-process state of other areas (event delivery, the replica runtime …), keyed by name.
     extras: dict[str, Any] = field(default_factory=dict)
     button_limiter: UserRateLimiter | None = None  # presses and inline queries
     error_reports: ErrorReports | None = None

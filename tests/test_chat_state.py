@@ -4,19 +4,28 @@ on one database take turns on the same chat."""
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
+from sqlmodel import Session, select
 
 from bot.conversation import Conversation, Turn
 from bot.rate_limit import UserRateLimiter
+from jobs.personal_data import Person, apply_retention, erase_person, export_person
 from knowledge.chat_state import (
+    AnswerContext,
+    ChatContext,
+    RateEvent,
     filters_from_json,
     filters_to_json,
     put_pending_broadcast,
+    remember_context,
+    store_answer_context,
     take_pending_broadcast,
 )
 from knowledge.db import create_db_and_tables, make_engine
 from knowledge.query_understanding import QueryFilters
+from tests.conftest import make_settings
 
 NOW = datetime(2030, 3, 4, 10, 0, tzinfo=UTC)
 
@@ -70,3 +79,36 @@ def test_a_pending_broadcast_is_confirmed_once_on_any_replica(engine) -> None:
     assert take_pending_broadcast(engine, "tok", admin_id=8) is None  # another admin cannot confirm it
     assert take_pending_broadcast(engine, "tok", admin_id=7) == "Hallo alle"
     assert take_pending_broadcast(engine, "tok", admin_id=7) is None
+
+
+def test_conversation_state_is_personal_data_erased_and_expired(engine) -> None:
+    """/loeschen removes a user's conversation state on every replica; retention removes old state."""
+    def state(user_id: int) -> dict[str, int]:
+        with Session(engine) as session:
+            return {
+                "chat_contexts": len(session.exec(select(ChatContext).where(ChatContext.user_id == user_id)).all()),
+                "answer_contexts": len(session.exec(
+                    select(AnswerContext).where(AnswerContext.user_hash == f"p{user_id}")).all()),
+                "rate_events": len(session.exec(select(RateEvent).where(RateEvent.user_hash == f"p{user_id}")).all()),
+            }
+
+    for user_id in (71, 72):
+        remember_context(engine, f"-100:{user_id}", user_id=user_id, search_text="Standesamt", question="Standesamt?",
+                         filters=QueryFilters(), now=NOW)
+        store_answer_context(engine, 1000 + user_id, user_hash=f"p{user_id}", previous_search_text="Standesamt",
+                             previous_filters=QueryFilters(), now=NOW)
+        assert UserRateLimiter(3, lambda: NOW, engine, pseudonym=lambda u: f"p{u}").check(user_id) == 0
+    put_pending_broadcast(engine, "tok71", text="Hallo", admin_id=71, now=NOW)
+    me = Person(chat_id=71, user_id=71, pseudonym="p71")
+    assert set(export_person(engine, me, now=NOW)["tables"]) >= {"chat_contexts", "answer_contexts", "rate_events",
+                                                                  "pending_broadcasts"}
+    counts = erase_person(engine, me)
+    assert counts["chat_contexts"] == counts["answer_contexts"] == counts["rate_events"] == 1
+    assert counts["pending_broadcasts"] == 1 and take_pending_broadcast(engine, "tok71", admin_id=71) is None
+    assert state(71) == {"chat_contexts": 0, "answer_contexts": 0, "rate_events": 0}
+    assert state(72) == {"chat_contexts": 1, "answer_contexts": 1, "rate_events": 1}  # others are spared
+    settings = make_settings(Path("/nonexistent"))
+    apply_retention(engine, settings, now=NOW + timedelta(hours=23))
+    assert state(72)["chat_contexts"] == 1  # within conversation_state_retention_days (1)
+    apply_retention(engine, settings, now=NOW + timedelta(days=1, minutes=1))
+    assert state(72) == {"chat_contexts": 0, "answer_contexts": 0, "rate_events": 0}
