@@ -196,6 +196,9 @@ async def load_latest_generation(application: Application) -> int | None:
         log.warning("index generation %d not usable: %s", latest.id, exc)
         return None
     await asyncio.to_thread(kb.load_generation, directory, int(latest.id))
+    if runtime is not None:  # /status shows the new generation at once, not at the next tick
+        await asyncio.to_thread(heartbeat, kb.engine, runtime.replica, mode=runtime.mode,
+                                leader=runtime.is_leader, generation=kb.generation, now=services.clock())
     await asyncio.to_thread(warm_up, kb)
     await asyncio.to_thread(prune_local, root, keep_ids={int(latest.id)})
     log.info("now answering from index generation %d", latest.id)

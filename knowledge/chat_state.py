@@ -25,6 +25,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 from sqlmodel import Field, Session, SQLModel, col, select
 
+from knowledge.ingest.limits import strip_control_chars
 from knowledge.models import aware_column
 from knowledge.query_understanding import QueryFilters
 
@@ -109,7 +110,9 @@ def remember_context(engine: Engine, chat_key: int | str, *, user_id: int | str 
     with Session(engine) as session:
         row = session.get(ChatContext, key) or ChatContext(chat_key=key, search_text="", question="", at=now)
         row.user_id = user_id if isinstance(user_id, int) else None
-        row.search_text, row.question, row.filters, row.at = search_text, question, filters_to_json(filters), now
+        # no NUL and other control characters: PostgreSQL refuses them in text
+        row.search_text, row.question = strip_control_chars(search_text), strip_control_chars(question)
+        row.filters, row.at = filters_to_json(filters), now
         session.add(row)
         try:
             session.commit()
@@ -141,7 +144,8 @@ def forget_chat_contexts(engine: Engine, user_id: int | str) -> int:
 def store_answer_context(engine: Engine, query_id: int, *, user_hash: str | None, previous_search_text: str,
                          previous_filters: QueryFilters, now: datetime) -> None:
     with Session(engine) as session:
-        session.merge(AnswerContext(query_id=query_id, user_hash=user_hash, previous_search_text=previous_search_text,
+        session.merge(AnswerContext(query_id=query_id, user_hash=user_hash,
+                                    previous_search_text=strip_control_chars(previous_search_text),
                                     previous_filters=filters_to_json(previous_filters), created_at=now))
         session.commit()
 

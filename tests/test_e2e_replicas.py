@@ -180,6 +180,11 @@ def test_two_webhook_replicas_answer_announce_publish_and_fail_over(tmp_path: Pa
                 assert "Leuchtturmwärterdienst" in reply.text
 
             # --- /status lists both replicas with their generation ---------------------------------
+            def generations() -> set[int | None]:
+                with Session(admin_kb.engine) as session:
+                    return {getattr(session.get(ReplicaState, r.name), "generation", None) for r in replicas}
+
+            poll(lambda: generations() == {admin_kb.generation}, 30, "both heartbeats on the new generation")
             assert replicas[1].post(api.push_text(ADMIN, "/status")) == 200
             status = api.wait_for_calls("sendMessage", 1, chat_id=ADMIN, timeout=60)[-1].text
             for name in ("A", "B"):

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -11,9 +10,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def test_start_without_token_loads_sample_and_opens_console(sample_kb_template: Path, tmp_path: Path) -> None:
-    data_dir = tmp_path / "quickstart"
-    shutil.copytree(sample_kb_template, data_dir)  # already embedded: start re-ingests without embedding
+def test_start_without_token_loads_sample_and_opens_console(sample_kb) -> None:
+    # a private copy, already embedded (on the PostgreSQL backend its database is a private clone,
+    # named by IKZ_DATABASE_URL): start re-ingests without embedding
+    data_dir = sample_kb.settings.data_dir
     env = {k: v for k, v in os.environ.items() if not k.startswith(("IKZ_", "TELEGRAM_")) or k == "IKZ_DATABASE_URL"}
     env["IKZ_DATA_DIR"] = str(data_dir)
     result = subprocess.run(

@@ -50,7 +50,8 @@ async def test_webhook_checks_secret_answers_each_update_once_and_reports_health
                 try:
                     async with http.get(f"{url}/healthz") as response:
                         body = await response.json()
-                        return body if response.status == 200 else None
+                        # ready, and (PostgreSQL) the first leadership check has taken the lock
+                        return body if response.status == 200 and body["leader"] else None
                 except aiohttp.ClientConnectionError:
                     return None
 
