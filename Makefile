@@ -5,18 +5,15 @@ PY := $(VENV)/bin/python
 BASE_STAMP := $(VENV)/.installed-base
 DEV_STAMP := $(VENV)/.installed-dev
 
-.PHONY: run test bench eval setup setup-dev clean
+.PHONY: run test test-postgres bench eval setup setup-dev clean
 
-$(PY):
-	$(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --upgrade pip
-
-$(BASE_STAMP): pyproject.toml | $(PY)
-	$(PY) -m pip install --quiet -e .
+# scripts/install.sh is the one install step, shared with the Dockerfile.
+$(BASE_STAMP): pyproject.toml scripts/install.sh
+	PYTHON=$(PYTHON) scripts/install.sh $(VENV)
 	touch $@
 
-$(DEV_STAMP): pyproject.toml | $(PY)
-	$(PY) -m pip install --quiet -e '.[dev,st]'
+$(DEV_STAMP): pyproject.toml scripts/install.sh
+	PYTHON=$(PYTHON) scripts/install.sh $(VENV) dev,st
 	touch $@ $(BASE_STAMP)
 
 setup: $(BASE_STAMP)
@@ -27,9 +24,14 @@ setup-dev: $(DEV_STAMP)
 run: $(BASE_STAMP)
 	$(PY) bot.py start
 
-## Set up and run the full test suite (needs PostgreSQL on 127.0.0.1:5432, trust auth).
+## Set up and run the full test suite (SQLite; the PostgreSQL tests use $$IKZ_TEST_DATABASE_URL or
+## start their own PostgreSQL from the pgserver wheel).
 test: $(DEV_STAMP)
 	$(PY) -m pytest
+
+## The full test suite with every knowledge base in PostgreSQL.
+test-postgres: $(DEV_STAMP)
+	IKZ_TEST_BACKEND=postgresql $(PY) -m pytest
 
 ## Benchmarks: writes BENCHMARKS.md.
 bench: $(DEV_STAMP)

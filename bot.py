@@ -3,6 +3,7 @@
 
     python bot.py start                       # sample data + Telegram polling (token set) or console chat
     python bot.py run                         # Telegram long polling
+    python bot.py webhook [--listen H] [--port P]   # Telegram webhooks (replicas on PostgreSQL)
     python bot.py chat                        # console chat
     python bot.py ingest projects|documents|faq|events PATH
     python bot.py ask "QUESTION" [--json] [--k N]     (no QUESTION: one per line from stdin)
@@ -216,6 +217,12 @@ def cmd_run(args: argparse.Namespace) -> int:
     return run_polling(settings)
 
 
+def cmd_webhook(args: argparse.Namespace) -> int:
+    from bot.webhook import run_webhook
+
+    return run_webhook(make_settings(args), listen=args.listen, port=args.port)
+
+
 def cmd_job(args: argparse.Namespace) -> int:
     from bot.job_cli import run_job
 
@@ -235,9 +242,7 @@ def cmd_migrate(args: argparse.Namespace) -> int:
         migrate(engine)
         after = current_revision(engine)
         if args.new:
-            # every module with tables, so the draft sees the whole schema
-            import jobs.ledger, knowledge.models, knowledge.query_log, knowledge.source_state  # noqa: E401, F401
-            import knowledge.subscriptions  # noqa: F401
+            import bot.webhook  # noqa: F401 - imports every module with tables: the draft sees the whole schema
             from sqlmodel import SQLModel
 
             print(f"drafted {draft_migration(engine, SQLModel.metadata, args.new)} (review it before committing)")
@@ -247,22 +252,16 @@ def cmd_migrate(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_sources(args: argparse.Namespace) -> int:
-    from bot.maintenance_cli import cmd_sources as run
+def cmd_maintenance(args: argparse.Namespace) -> int:
+    """``sources``, ``refresh`` and ``stats``: the maintainers' commands (bot/maintenance_cli.py)."""
+    from bot import maintenance_cli
 
-    return run(make_settings(args))
-
-
-def cmd_refresh(args: argparse.Namespace) -> int:
-    from bot.maintenance_cli import cmd_refresh as run
-
-    return run(make_settings(args), args.source)
-
-
-def cmd_stats(args: argparse.Namespace) -> int:
-    from bot.maintenance_cli import cmd_stats as run
-
-    return run(make_settings(args), args.days, args.png)
+    settings = make_settings(args)
+    if args.command == "sources":
+        return maintenance_cli.cmd_sources(settings)
+    if args.command == "refresh":
+        return maintenance_cli.cmd_refresh(settings, args.source)
+    return maintenance_cli.cmd_stats(settings, args.days, args.png)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -300,20 +299,22 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_parser("start", help="quick start: sample data, then Telegram or console").set_defaults(func=cmd_start)
     sub.add_parser("chat", help="console chat").set_defaults(func=cmd_chat)
     sub.add_parser("run", help="Telegram long polling").set_defaults(func=cmd_run)
-
+    p = sub.add_parser("webhook", help="serve Telegram webhooks (several replicas on PostgreSQL)")
+    p.add_argument("--listen", help="address to bind (default: $IKZ_WEBHOOK_LISTEN or 127.0.0.1)")
+    p.add_argument("--port", type=int, help="port (default: $IKZ_WEBHOOK_PORT or 8443)")
+    p.set_defaults(func=cmd_webhook)
     p = sub.add_parser("job", help="run a scheduled job once (announce, remind, digest, …)")
     p.add_argument("name")
     p.set_defaults(func=cmd_job)
-
-    sub.add_parser("sources", help="list knowledge sources with their status").set_defaults(func=cmd_sources)
+    sub.add_parser("sources", help="list knowledge sources with their status").set_defaults(func=cmd_maintenance)
     p = sub.add_parser("refresh", help="refresh knowledge sources now")
     p.add_argument("--source", help="only this source")
-    p.set_defaults(func=cmd_refresh)
+    p.set_defaults(func=cmd_maintenance)
 
     p = sub.add_parser("stats", help="usage statistics of the last days")
     p.add_argument("--days", type=int, default=30)
     p.add_argument("--png", help="also write the chart to this PNG file")
-    p.set_defaults(func=cmd_stats)
+    p.set_defaults(func=cmd_maintenance)
     return parser
 
 

@@ -15,10 +15,11 @@ from telegram.constants import ParseMode
 from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes, Defaults
 from telegram.ext import CallbackQueryHandler, CommandHandler, InlineQueryHandler, MessageHandler, filters
 
-from bot import callback_data, commands, scheduling_events, scheduling_maintenance
+from bot import callback_data, commands, replicas, scheduling_events, scheduling_maintenance
 from bot.context import IKZContext
 from bot.errors import error_handler
 from bot.handlers import admin, chat, privacy, subscriptions
+from bot.replicas import create_runtime
 from bot.services import Services
 from knowledge.clock import Clock, utc_now
 from knowledge.service import KnowledgeBase
@@ -74,6 +75,7 @@ def schedule_all_jobs(application: Application) -> None:
     """Every scheduled job: event notices and delivery, source refreshes, retention, admin menus."""
     if application.job_queue is None:
         return
+    replicas.schedule(application)
     scheduling_events.schedule(application)
     scheduling_maintenance.schedule(application)
 
@@ -126,6 +128,7 @@ def build_application(
     clock: Clock = utc_now,
     rate_limiter: bool = True,
     schedule_jobs: bool = True,
+    mode: str = "polling",
 ) -> Application:
     """Build the bot. Tests pass their own knowledge base, clock and a fake Bot API ``base_url``."""
     token = settings.telegram_bot_token.get_secret_value() if settings.telegram_bot_token else ""
@@ -148,6 +151,7 @@ def build_application(
         builder = builder.rate_limiter(MessageRateLimiter(max_retries=3))
     application = builder.build()
     application.bot_data["services"] = Services.create(settings, kb or KnowledgeBase(settings), clock)
+    create_runtime(application, mode)
     register_handlers(application)
     return application
 

@@ -18,6 +18,7 @@ from datetime import datetime
 
 from embeddings.vector_index import IndexMissing
 from knowledge.answers import Answer
+from knowledge.chat_state import answer_context, store_answer_context
 from knowledge.places import default_register
 from knowledge.service import KnowledgeBase
 from knowledge.settings import Settings
@@ -63,7 +64,7 @@ class Conversation:
         self.kb = kb
         self.settings = settings
         self.clock = clock
-        self.follow_ups = FollowUps(settings.follow_up_seconds, clock)
+        self.follow_ups = FollowUps(settings.follow_up_seconds, clock, kb.engine)
         self.question_log = QuestionLog(kb.engine, settings, clock)
         self.answers = AnswerCache(self._reask)
         self.cards = Cards(kb, settings)
@@ -105,8 +106,12 @@ class Conversation:
             return Reply().add(text_span("index_missing", lang))
         qid = self.question_log.log(user_id=turn.user_id, question=question, answer=answer, channel=turn.channel)
         self.answers.put(qid, answer)
-        self.follow_ups.remember(turn.chat_key, search_text=answer.search_text or question, question=question,
-                                 filters=answer.filters)
+        if follow_up and previous:  # so that any replica re-derives this answer for its buttons
+            user_hash = self.question_log.pseudonym(turn.user_id) if turn.user_id is not None else None
+            store_answer_context(self.kb.engine, qid, user_hash=user_hash, previous_search_text=previous.search_text,
+                                 previous_filters=previous.filters, now=self.clock())
+        self.follow_ups.remember(turn.chat_key, user_id=turn.user_id, search_text=answer.search_text or question,
+                                 question=question, filters=answer.filters)
         reply = Reply(query_id=qid)
         if follow_up and previous:
             reply.add(text_span("follow_up_note", lang, previous=previous.question)).blank()
@@ -129,7 +134,9 @@ class Conversation:
     def _reask(self, qid: int) -> Answer | None:
         """The answer of a logged question that is no longer cached (e.g. after a restart)."""
         question = self.question_log.question(qid)
-        return self.kb.ask(question, k=SEARCH_K, now=self.clock()) if question is not None else None
+        if question is None:
+            return None
+        return self.kb.ask(question, k=SEARCH_K, previous=answer_context(self.kb.engine, qid), now=self.clock())
 
     # --- commands ----------------------------------------------------------------------------------
     def command(self, turn: Turn, name: str, args: str = "", *, bot_name: str = "IKZ_Assistent_bot") -> Reply:

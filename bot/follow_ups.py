@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from sqlalchemy.engine import Engine
+
+from knowledge.chat_state import forget_chat_contexts, previous_context, remember_context
 from knowledge.query_understanding import QueryFilters
 
 FOLLOW_UP_CUES = (
@@ -38,28 +40,25 @@ class PreviousQuestion:
 
 
 class FollowUps:
-    """The previous question of every chat, forgotten after ``window_s`` seconds (thread-safe)."""
+    """The previous question of every chat, forgotten after ``window_s`` seconds.
 
-    def __init__(self, window_s: float, clock: Callable[[], datetime]) -> None:
+    Kept in the database (``knowledge.chat_state``), so any replica can take a chat's next
+    message; blocking — the conversation runs off the event loop."""
+
+    def __init__(self, window_s: float, clock: Callable[[], datetime], engine: Engine) -> None:
         self.window = timedelta(seconds=window_s)
         self.clock = clock
-        self._lock = threading.Lock()
-        self._recent: dict[int | str, PreviousQuestion] = {}
+        self.engine = engine
 
     def previous(self, chat_key: int | str) -> PreviousQuestion | None:
-        with self._lock:
-            recent = self._recent.get(chat_key)
-        if recent is None or self.clock() - recent.at > self.window:
-            return None
-        return recent
+        found = previous_context(self.engine, chat_key, now=self.clock(), window=self.window)
+        return PreviousQuestion(*found) if found is not None else None
 
-    def remember(self, chat_key: int | str, *, search_text: str, question: str, filters: QueryFilters) -> None:
-        with self._lock:
-            self._recent[chat_key] = PreviousQuestion(search_text, question, filters, self.clock())
+    def remember(self, chat_key: int | str, *, user_id: int | str | None, search_text: str, question: str,
+                 filters: QueryFilters) -> None:
+        remember_context(self.engine, chat_key, user_id=user_id, search_text=search_text, question=question,
+                         filters=filters, now=self.clock())
 
     def forget_user(self, user_id: int | str) -> None:
-        """Drop every previous question of ``user_id`` (chat keys end in ``:<user id>``)."""
-        suffix = f":{user_id}"
-        with self._lock:
-            for key in [k for k in self._recent if str(k).endswith(suffix) or k == user_id]:
-                del self._recent[key]
+        """Drop every previous question of ``user_id`` (after /loeschen)."""
+        forget_chat_contexts(self.engine, user_id)

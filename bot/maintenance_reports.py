@@ -116,6 +116,13 @@ def status_html(status: SystemStatus, lang: str, timezone: str) -> str:
                        interval=duration(source.interval_s, lang), when=when, result=result))
         if state is not None and state.last_error:
             lines.append(t("admin_status_source_error", lang, error=_e(state.last_error[:300])))
+    if status.replicas:
+        lines += ["", t("admin_status_replicas", lang)]
+        for replica in status.replicas:
+            lines.append(t("admin_status_replica", lang, name=_e(replica.replica), mode=_e(replica.mode),
+                           leader=t("admin_status_leader", lang) if replica.leader else "",
+                           generation=replica.generation if replica.generation is not None else t("admin_none", lang),
+                           when=_local(replica.heartbeat_at, timezone)))
     return "\n".join(lines)
 
 

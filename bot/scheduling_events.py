@@ -22,9 +22,11 @@ from telegram.ext import Application
 
 from bot.context import IKZContext
 from bot.event_messages import render_notice
+from bot.replicas import daily_at, every, first_run, leader_only, register_catch_up
 from bot.telegram_sender import TelegramSender
-from jobs.delivery import TokenBucket
+from jobs.delivery import TokenBucket, send_bucket
 from jobs.event_jobs import JobResult, run_named_job
+from jobs.ledger import SendBudget
 
 log = logging.getLogger(__name__)
 
@@ -36,7 +38,7 @@ MISFIRE_GRACE_S = 300
 class EventDelivery:
     """Per-process delivery state: one loop at a time, one token bucket for all of them."""
 
-    bucket: TokenBucket
+    bucket: TokenBucket | SendBudget
     lock: asyncio.Lock = field(default_factory=asyncio.Lock)
 
 
@@ -44,7 +46,7 @@ def event_delivery(application: Application) -> EventDelivery:
     services = application.bot_data["services"]
     state = services.extras.get(EXTRA_KEY)
     if state is None:
-        state = services.extras[EXTRA_KEY] = EventDelivery(TokenBucket(services.settings.broadcast_rate_per_s))
+        state = services.extras[EXTRA_KEY] = EventDelivery(send_bucket(services.kb.engine, services.settings))
     return state
 
 
@@ -90,12 +92,19 @@ def schedule(application: Application) -> None:
         return
     settings = application.bot_data["services"].settings
     event_delivery(application)
-    jq.run_repeating(_callback("announce"), interval=settings.announce_interval_s, first=15,
-                     name="events-announce", job_kwargs=_job_kwargs("events-announce"))
-    jq.run_repeating(_callback("remind"), interval=settings.remind_interval_s, first=45,
-                     name="events-remind", job_kwargs=_job_kwargs("events-remind"))
+    now = application.bot_data["services"].clock()
+    # Only the leader runs them, once per scheduled time (bot/replicas.py); interval jobs fire at
+    # multiples of their interval so that every replica agrees on the scheduled times.
+    for name, interval in (("announce", settings.announce_interval_s), ("remind", settings.remind_interval_s)):
+        job_id = f"events-{name}"
+        callback = leader_only(job_id, every(interval), _callback(name))
+        jq.run_repeating(callback, interval=interval, first=first_run(now, interval), name=job_id,
+                         job_kwargs=_job_kwargs(job_id))
+        register_catch_up(application, job_id, callback)
     # PTB counts weekdays from Sunday (0); settings.digest_weekday counts from Monday (0).
-    jq.run_daily(_callback("digest"), time=dtime(settings.digest_hour, 0, tzinfo=ZoneInfo(settings.timezone)),
+    digest_at = dtime(settings.digest_hour, 0)
+    jq.run_daily(leader_only("events-digest", daily_at(digest_at, settings.timezone), _callback("digest")),
+                 time=digest_at.replace(tzinfo=ZoneInfo(settings.timezone)),
                  days=((settings.digest_weekday + 1) % 7,), name="events-digest",
                  job_kwargs=_job_kwargs("events-digest"))
     log.info("event jobs scheduled (announce every %s s, remind every %s s, digest weekly)",

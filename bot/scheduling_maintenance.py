@@ -17,6 +17,7 @@ from telegram.ext import Application
 
 from bot.commands import ADMIN_COMMANDS, PUBLIC_MENU, menu
 from bot.context import IKZContext
+from bot.replicas import daily_at, every, leader_only
 from bot.texts import t
 from jobs.refresh import RefreshRunner, UnknownSource
 from jobs.retention import enforce_retention
@@ -60,14 +61,16 @@ def schedule(application: Application) -> None:
         last = states.get(source.name)
         if last is not None and last.last_run_at is not None:
             first = max(first, (last.last_run_at + source.interval - now).total_seconds())
+        job_id = refresh_job_id(source.name)
         jq.run_repeating(
-            refresh_source_job, interval=interval, first=first, data=source.name,
-            name=refresh_job_id(source.name),
-            job_kwargs={"id": refresh_job_id(source.name), "replace_existing": True, "coalesce": True,
+            leader_only(job_id, every(interval), refresh_source_job), interval=interval, first=first,
+            data=source.name, name=job_id,
+            job_kwargs={"id": job_id, "replace_existing": True, "coalesce": True,
                         "max_instances": 1, "misfire_grace_time": max(60, int(interval / 2))},
         )
     jq.run_daily(
-        retention_job, time=RETENTION_TIME.replace(tzinfo=ZoneInfo(settings.timezone)), name=RETENTION_JOB_ID,
+        leader_only(RETENTION_JOB_ID, daily_at(RETENTION_TIME, settings.timezone), retention_job),
+        time=RETENTION_TIME.replace(tzinfo=ZoneInfo(settings.timezone)), name=RETENTION_JOB_ID,
         job_kwargs={"id": RETENTION_JOB_ID, "replace_existing": True, "misfire_grace_time": 6 * 3600,
                     "coalesce": True},
     )

@@ -26,7 +26,7 @@ class Services:
     refresh_runner: RefreshRunner
     clock: Clock = utc_now
     started_at: datetime = field(default_factory=utc_now)  # by ``clock``, so uptime is measured on one clock
-    # Per-process state of other areas (event delivery, pending broadcasts …), keyed by name.
+    # Per-process state of other areas (event delivery, the replica runtime …), keyed by name.
     extras: dict[str, Any] = field(default_factory=dict)
     button_limiter: UserRateLimiter | None = None  # presses and inline queries
     error_reports: ErrorReports | None = None
@@ -34,10 +34,13 @@ class Services:
     @classmethod
     def create(cls, settings: Settings, kb: KnowledgeBase, clock: Clock) -> Services:
         """All services of one bot process."""
+        conversation = Conversation(kb, settings, clock)
         return cls(
             settings=settings, kb=kb, clock=clock, started_at=clock(),
-            conversation=Conversation(kb, settings, clock),
-            rate_limiter=UserRateLimiter(settings.rate_limit_per_minute, clock),
+            conversation=conversation,
+            # in the database: the limit holds across replicas
+            rate_limiter=UserRateLimiter(settings.rate_limit_per_minute, clock, kb.engine,
+                                         pseudonym=conversation.question_log.pseudonym),
             refresh_runner=RefreshRunner(kb, settings.sources_file, clock=clock),
             button_limiter=UserRateLimiter(settings.button_rate_limit_per_minute, clock),
             error_reports=ErrorReports(settings.error_report_interval_s, clock),

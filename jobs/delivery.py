@@ -36,6 +36,7 @@ from jobs.ledger import (
     PENDING,
     SENT,
     Delivery,
+    SendBudget,
     claim,
     due_batch,
     expire_stale_sending,
@@ -90,6 +91,14 @@ class TokenBucket:
                 await self._sleep((1.0 - self._tokens) / self.rate)
 
 
+def send_bucket(engine: Engine, settings: Settings, *, sleep: Sleep = asyncio.sleep) -> TokenBucket | SendBudget:
+    """The pacing of bulk sends: on PostgreSQL one bucket in the database shared by every process
+    (several replicas, CLI jobs), else a bucket in this process."""
+    if engine.dialect.name == "postgresql":
+        return SendBudget(engine, settings.broadcast_rate_per_s, sleep=sleep)
+    return TokenBucket(settings.broadcast_rate_per_s, sleep=sleep)
+
+
 @dataclass
 class DeliveryReport:
     sent: int = 0
@@ -119,7 +128,7 @@ async def deliver_pending(
     settings: Settings,
     clock: Clock,
     sleep: Sleep = asyncio.sleep,
-    bucket: TokenBucket | None = None,
+    bucket: TokenBucket | SendBudget | None = None,
     max_wait_for_retries_s: float = 60.0,
 ) -> DeliveryReport:
     """Send every due pending delivery (oldest first) and return what happened.
@@ -129,7 +138,7 @@ async def deliver_pending(
     """
     started = time.monotonic()
     report = DeliveryReport()
-    bucket = bucket or TokenBucket(settings.broadcast_rate_per_s, sleep=sleep)
+    bucket = bucket or send_bucket(engine, settings, sleep=sleep)
     worker = uuid.uuid4().hex[:12]
     report.unconfirmed = await asyncio.to_thread(
         expire_stale_sending, engine, now=clock(), lease_s=settings.delivery_lease_s

@@ -7,7 +7,9 @@ of a row is described in :mod:`jobs.delivery`; its kind is a typed :class:`Deliv
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import asyncio
+import time
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
@@ -113,6 +115,17 @@ class Broadcast(SQLModel, table=True):
     created_by: int | None = Field(default=None, sa_type=sa.BigInteger)
     created_at: datetime = Field(default_factory=utc_now, sa_column=aware_column())
     recipients: int = 0
+
+
+class SendBudgetRow(SQLModel, table=True):
+    """The token bucket all processes share when sending (one row per name; see `SendBudget`)."""
+
+    __tablename__ = "send_budget"
+
+    name: str = Field(primary_key=True, max_length=50)
+    tokens: float = 0.0
+    updated: float = 0.0  # epoch seconds
+    paused_until: float = 0.0
 
 
 class EventSnapshot(SQLModel, table=True):
@@ -226,8 +239,18 @@ def next_retry_at(engine: Engine) -> datetime | None:
 
 
 def claim(engine: Engine, delivery_id: int, *, worker: str, now: datetime, schedule_hash: str | None) -> bool:
-    """pending → sending, committed before the HTTP call; False if another process has it."""
+    """pending → sending, committed before the HTTP call; False if another process has it.
+
+    The row is first locked with ``FOR UPDATE SKIP LOCKED`` (PostgreSQL; SQLite ignores it): a
+    replica whose competitor is claiming the same row moves on at once instead of waiting."""
     with Session(engine) as session:
+        free = session.exec(
+            select(Delivery.id).where(Delivery.id == delivery_id, Delivery.status == PENDING)
+            .with_for_update(skip_locked=True)
+        ).first()
+        if free is None:
+            session.rollback()
+            return False
         result = session.exec(
             sa.update(Delivery)
             .where(Delivery.id == delivery_id, Delivery.status == PENDING)
@@ -260,3 +283,55 @@ def skip(engine: Engine, ids: list[int], *, now: datetime, reason: str) -> None:
             .values(status=SKIPPED, error=reason, updated_at=now)
         )
         session.commit()
+
+
+# --- the send budget of all processes -------------------------------------------------------------
+@dataclass
+class SendBudget:
+    """A token bucket in the database (``SELECT … FOR UPDATE`` on one row): ``rate`` sends per second
+    over all replicas together. Same interface as ``jobs.delivery.TokenBucket``."""
+
+    engine: Engine
+    rate: float
+    capacity: float = 1.0
+    name: str = "telegram"
+    sleep: Callable[[float], Awaitable[None]] = asyncio.sleep
+    wall: Callable[[], float] = time.time
+
+    def _take(self) -> float:
+        """Take a token (returns 0) or say how long to wait."""
+        with Session(self.engine) as session:
+            row = session.exec(select(SendBudgetRow).where(SendBudgetRow.name == self.name).with_for_update()).first()
+            now = self.wall()
+            if row is None:
+                try:
+                    session.add(SendBudgetRow(name=self.name, tokens=self.capacity - 1.0, updated=now))
+                    session.commit()
+                    return 0.0
+                except sa.exc.IntegrityError:  # another process made the row first
+                    session.rollback()
+                    return 0.001
+            if now < row.paused_until:
+                return row.paused_until - now
+            tokens = min(self.capacity, row.tokens + max(0.0, now - row.updated) * self.rate)
+            if tokens >= 1.0 - 1e-9:
+                row.tokens, row.updated = max(0.0, tokens - 1.0), now
+                session.add(row)
+                session.commit()
+                return 0.0
+            session.rollback()
+            return max(0.001, (1.0 - tokens) / self.rate)
+
+    async def acquire(self) -> None:
+        while (wait := await asyncio.to_thread(self._take)) > 0:
+            await self.sleep(wait)
+
+    def pause(self, seconds: float) -> None:
+        """Telegram said 429: every process stops for ``seconds``."""
+        until = self.wall() + seconds
+        paused = (sa.func.greatest(SendBudgetRow.paused_until, until)
+                  if self.engine.dialect.name == "postgresql" else until)
+        with Session(self.engine) as session:
+            session.execute(sa.update(SendBudgetRow).where(SendBudgetRow.name == self.name)
+                            .values(paused_until=paused, tokens=0.0))
+            session.commit()

@@ -27,6 +27,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, SQLModel, col, select
 
 from jobs.ledger import Broadcast, Delivery
+from knowledge.chat_state import AnswerContext, ChatContext, PendingBroadcastRow, RateEvent
 from knowledge.clock import utc_now as utcnow
 from knowledge.feedback_reasons import FeedbackReason
 from knowledge.handoffs import Handoff
@@ -73,6 +74,14 @@ PERSONAL_DATA: tuple[PersonalTable, ...] = (
     PersonalTable(SubscriberRegion, "chat_id", "chat_id", "the region event notices are limited to"),
     PersonalTable(SubscriberTopic, "chat_id", "chat_id", "topic areas chosen for notices"),
     PersonalTable(Subscriber, "chat_id", "chat_id", "subscription to event notices and the weekly digest"),
+    PersonalTable(ChatContext, "user_id", "user_id", "the chat's previous question (for follow-up questions)",
+                  expires=("at", "conversation_state_retention_days")),
+    PersonalTable(AnswerContext, "user_hash", "pseudonym", "the previous question a follow-up answer refined",
+                  expires=("created_at", "conversation_state_retention_days")),
+    PersonalTable(RateEvent, "user_hash", "pseudonym", "times of the last minute's questions (rate limit)",
+                  expires=("at", "conversation_state_retention_days")),
+    PersonalTable(PendingBroadcastRow, "admin_id", "user_id", "a maintainer's announcement awaiting confirmation",
+                  expires=("created_at", "conversation_state_retention_days")),
     PersonalTable(Broadcast, "created_by", "user_id", "announcements a maintainer wrote (the author)",
                   on_erase="clear"),
 )

@@ -113,3 +113,24 @@ class CatalogQueries:
         with self.session() as session:
             return {name: int(session.exec(select(func.count()).select_from(model)).one())
                     for name, model in tables.items()}
+
+    def similar(self, kind: str, item_id: str, *, k: int = 5) -> list:
+        """Items most similar to a given item (by its first chunk's vector)."""
+        snapshot = self.snapshot()
+        chunk_ids = snapshot.item_chunks.get((kind, item_id))
+        if not chunk_ids:
+            return []
+        vectors = snapshot.vectors
+        position = {int(i): p for p, i in enumerate(vectors.ids)}
+        query = vectors.vectors[position[chunk_ids[0]]]
+        seen = {(kind, item_id)}
+        out = []
+        for cid, score in vectors.search(query, 60):
+            chunk = snapshot.chunks.get(cid)
+            if chunk is None or chunk.item_key in seen or chunk.kind != kind:
+                continue
+            seen.add(chunk.item_key)
+            out.append((snapshot.items[chunk.item_key], score))
+            if len(out) >= k:
+                break
+        return out

@@ -11,8 +11,9 @@ import sqlalchemy as sa
 from sqlmodel import Session, select
 
 from embeddings.encoder import Encoder
-from embeddings.vector_index import VectorIndex
+from embeddings.vector_index import ApproximateParams, VectorIndex
 from knowledge.models import Chunk, Embedding
+from knowledge.settings import Settings
 
 log = logging.getLogger(__name__)
 
@@ -61,7 +62,15 @@ def embed_missing(
     return done
 
 
-def build_vector_index(session: Session, encoder: Encoder) -> VectorIndex:
+def approximate_params(settings: Settings) -> ApproximateParams:
+    """When and how the vector index becomes approximate (``IKZ_APPROXIMATE_INDEX_MIN_VECTORS`` …)."""
+    return ApproximateParams(min_vectors=settings.approximate_index_min_vectors, nlist=settings.ivf_nlist,
+                             nprobe=settings.ivf_nprobe)
+
+
+def build_vector_index(
+    session: Session, encoder: Encoder, *, approximate: ApproximateParams | None = None
+) -> VectorIndex:
     """All chunks with their cached vectors as a new in-memory index (chunks lacking a vector are skipped)."""
     rows = session.exec(
         select(Chunk.id, Embedding.vector)
@@ -76,4 +85,5 @@ def build_vector_index(session: Session, encoder: Encoder) -> VectorIndex:
         vectors = np.frombuffer(b"".join(row[1] for row in rows), dtype=np.float32).reshape(len(rows), encoder.dim)
     else:
         vectors = np.zeros((0, encoder.dim), dtype=np.float32)
-    return VectorIndex(model_id=encoder.model_id, dim=encoder.dim, ids=ids, vectors=vectors, built_at=datetime.now(UTC))
+    return VectorIndex(model_id=encoder.model_id, dim=encoder.dim, ids=ids, vectors=vectors, built_at=datetime.now(UTC),
+                       approximate=approximate)

@@ -6,8 +6,14 @@ answered keep using the old one until the new one is complete.
 
 from __future__ import annotations
 
+import gzip
+import json
+import os
+import tempfile
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
+from datetime import datetime
+from pathlib import Path
 
 from sqlmodel import Session
 
@@ -29,9 +35,46 @@ class SearchSnapshot:
 
     @classmethod
     def build(cls, session: Session, vectors: VectorIndex) -> "SearchSnapshot":
-        items = load_items(session)
+        return cls.assemble(vectors, load_items(session), load_chunks(session))
+
+    @classmethod
+    def from_chunk_map(cls, path: Path, vectors: VectorIndex) -> "SearchSnapshot":
+        """The snapshot of a published generation: chunks and items from its chunk map, not the database."""
+        with gzip.open(path, "rt", encoding="utf-8") as handle:
+            data = json.load(handle)
+        items = {}
+        for raw in data["items"]:
+            raw["municipalities"] = tuple(raw.get("municipalities") or ())
+            raw["start"] = datetime.fromisoformat(raw["start"]) if raw.get("start") else None
+            info = ItemInfo(**raw)
+            items[info.key] = info
+        chunks = {int(raw["id"]): ChunkInfo(**raw) for raw in data["chunks"]}
+        return cls.assemble(vectors, items, chunks)
+
+    def write_chunk_map(self, path: Path) -> None:
+        """Chunks and items of this snapshot as gzipped JSON (atomically), published with the index."""
+        def item(info: ItemInfo) -> dict:
+            raw = asdict(info)
+            raw["start"] = info.start.isoformat() if info.start else None
+            raw["municipalities"] = list(info.municipalities)
+            return raw
+
+        payload = {"format": 1, "items": [item(i) for i in self.items.values()],
+                   "chunks": [asdict(c) for c in self.chunks.values()]}
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=path.name, suffix=".tmp")
+        try:
+            with os.fdopen(fd, "wb") as raw_handle, gzip.GzipFile(fileobj=raw_handle, mode="wb", mtime=0) as handle:
+                handle.write(json.dumps(payload, ensure_ascii=False).encode())
+            os.replace(tmp, path)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+
+    @classmethod
+    def assemble(cls, vectors: VectorIndex, items: dict[ItemKey, ItemInfo], all_chunks: dict[int, ChunkInfo]
+                 ) -> "SearchSnapshot":
         indexed = {int(i) for i in vectors.ids}
-        chunks = {cid: c for cid, c in load_chunks(session).items() if cid in indexed and c.item_key in items}
+        chunks = {cid: c for cid, c in all_chunks.items() if cid in indexed and c.item_key in items}
         analyzer = GermanAnalyzer()
         ordered = sorted(chunks)
         lexical = LexicalIndex(ordered, [chunks[c].embed_text for c in ordered], analyzer)

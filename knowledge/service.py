@@ -27,7 +27,8 @@ from knowledge.catalog_queries import CatalogQueries
 from knowledge.confidence import Calibration, ConfidenceModel, Signals
 from knowledge.db import create_db_and_tables, make_engine
 from knowledge.glossary import expand_query, expansion_terms
-from knowledge.indexing import MAX_EMBED_CHARS, build_vector_index, embed_missing
+from knowledge.index_publication import publish_generation
+from knowledge.indexing import MAX_EMBED_CHARS, approximate_params, build_vector_index, embed_missing
 from knowledge.ingest.limits import IngestLimits
 from knowledge.ingest.records import LoadResult, Problem
 from knowledge.models import Chunk
@@ -45,6 +46,7 @@ from knowledge.store import UpsertCounts, remove_missing, sync_chunks, upsert_it
 log = logging.getLogger(__name__)
 
 Progress = Callable[[str, int, int], None]
+CHUNK_MAP_NAME = "chunk_map.json.gz"
 
 
 @dataclass
@@ -79,6 +81,12 @@ class KnowledgeBase(CatalogQueries):
         self._anchors: Anchors | None = None
         self._calibration: Calibration | None = None
         self._probes: tuple[np.ndarray, np.ndarray] | None = None
+        # The published index generation this process answers from (None: a local index only);
+        # once a generation was loaded, the snapshot is not reloaded from the local index file,
+        # and the files beside the index (calibration) are those of the generation's folder.
+        self.generation: int | None = None
+        self._pinned = False
+        self._active_index_dir: Path = settings.index_dir
         self.params = RetrievalParams(fusion=settings.fusion)
 
     # --- parts ---------------------------------------------------------------------------------
@@ -100,7 +108,11 @@ class KnowledgeBase(CatalogQueries):
 
     @property
     def calibration_path(self) -> Path:
-        return self.settings.index_dir / "calibration.json"
+        return self._active_index_dir / "calibration.json"
+
+    @property
+    def chunk_map_path(self) -> Path:
+        return self.settings.index_dir / CHUNK_MAP_NAME
 
     def session(self) -> Session:
         return Session(self.engine, expire_on_commit=False)
@@ -175,14 +187,47 @@ class KnowledgeBase(CatalogQueries):
                 batch_size=self.settings.embedding_batch_size,
                 progress=(lambda done, total: progress("embedding", done, total)) if progress else None,
             )
-            vectors = build_vector_index(session, self.encoder)
+            vectors = build_vector_index(session, self.encoder, approximate=approximate_params(self.settings))
             snapshot = SearchSnapshot.build(session, vectors)
+        self._active_index_dir = self.settings.index_dir
         # the confidence decision's reference points for this base, stored with the index
         calibration = self.calibrate(snapshot)
         calibration.save(self.calibration_path)
         vectors.save(self.index_path)
+        snapshot.write_chunk_map(self.chunk_map_path)
         self._swap(snapshot, calibration)
+        self._publish(len(vectors))
         return embedded, len(vectors)
+
+    def _publish(self, chunks: int) -> None:
+        """Publish every file of the index directory as a new generation for the other replicas."""
+        generation = publish_generation(
+            self.engine, self.settings.index_dir, model_id=self.encoder.model_id, dim=self.encoder.dim, chunks=chunks,
+            store=self.settings.index_store, db_max_bytes=self.settings.index_db_max_bytes,
+            keep=self.settings.index_keep_generations, published_by=self.settings.replica,
+        )
+        if generation is not None:
+            self.generation = generation
+        self._pinned = False
+
+    def load_generation(self, directory: Path, generation: int) -> None:
+        """Load a published generation (verified files in ``directory``) and swap it in atomically.
+
+        Blocking and slow for large bases: run it in a worker thread; questions keep being answered
+        from the previous snapshot meanwhile.
+        """
+        vectors = VectorIndex.load(directory / self.index_path.name, model_id=self.encoder.model_id,
+                                   dim=self.encoder.dim, nprobe=self.settings.ivf_nprobe)
+        snapshot = SearchSnapshot.from_chunk_map(directory / CHUNK_MAP_NAME, vectors)
+        with self._write_lock:
+            self._snapshot, self._calibration = snapshot, None
+            self._active_index_dir = directory  # the generation's calibration, if it carries one
+            self.generation = generation
+            self._pinned = True
+
+    @property
+    def snapshot_loaded(self) -> bool:
+        return self._snapshot is not None
 
     def reindex(self, *, progress: Progress | None = None) -> IngestReport:
         """Rebuild the index for the configured model (embeds only what has no cached vector)."""
@@ -204,11 +249,14 @@ class KnowledgeBase(CatalogQueries):
             mtime = self.index_path.stat().st_mtime_ns
         except FileNotFoundError:
             mtime = None
+        if self._pinned and self._snapshot is not None:
+            return self._snapshot  # a published generation: replaced by the generation watcher only
         if self._snapshot is None or (mtime is not None and mtime != self._snapshot_mtime):
             with self._write_lock:
                 if mtime is None:
                     raise IndexMissing(f"No search index at {self.index_path}. Ingest data or run 'python bot.py reindex'.")
-                vectors = VectorIndex.load(self.index_path, model_id=self.encoder.model_id, dim=self.encoder.dim)
+                vectors = VectorIndex.load(self.index_path, model_id=self.encoder.model_id, dim=self.encoder.dim,
+                                           nprobe=self.settings.ivf_nprobe)
                 with self.session() as session:
                     snapshot = SearchSnapshot.build(session, vectors)
                 self._snapshot, self._calibration = snapshot, None
@@ -299,24 +347,3 @@ class KnowledgeBase(CatalogQueries):
         )
         answer.latency_ms = (time.perf_counter() - started) * 1000
         return answer
-
-    def similar(self, kind: str, item_id: str, *, k: int = 5) -> list:
-        """Items most similar to a given item (by its first chunk's vector)."""
-        snapshot = self.snapshot()
-        chunk_ids = snapshot.item_chunks.get((kind, item_id))
-        if not chunk_ids:
-            return []
-        vectors = snapshot.vectors
-        position = {int(i): p for p, i in enumerate(vectors.ids)}
-        query = vectors.vectors[position[chunk_ids[0]]]
-        seen = {(kind, item_id)}
-        out = []
-        for cid, score in vectors.search(query, 60):
-            chunk = snapshot.chunks.get(cid)
-            if chunk is None or chunk.item_key in seen or chunk.kind != kind:
-                continue
-            seen.add(chunk.item_key)
-            out.append((snapshot.items[chunk.item_key], score))
-            if len(out) >= k:
-                break
-        return out

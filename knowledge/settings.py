@@ -6,6 +6,8 @@ It lives in the innermost domain package so that every outer layer (jobs, bot) c
 
 from __future__ import annotations
 
+import os
+import socket
 from pathlib import Path
 from typing import Annotated
 
@@ -98,6 +100,36 @@ class Settings(BaseSettings):
         30, ge=1, description="Unsubscribed or blocked chats: their subscription and deliveries are deleted after this."
     )
     pseudonym_key: SecretStr | None = Field(None, description="Key for pseudonymising user ids in the query log.")
+    conversation_state_retention_days: int = Field(
+        1, ge=1, description="Follow-up contexts, rate-limit times and unconfirmed broadcasts are deleted after this."
+    )
+
+    # --- several replicas (webhook mode, PostgreSQL as coordinator) --------------------------
+    webhook_secret: SecretStr | None = Field(
+        None, validation_alias=AliasChoices("TELEGRAM_WEBHOOK_SECRET", "IKZ_WEBHOOK_SECRET"),
+        description="Secret Telegram sends in X-Telegram-Bot-Api-Secret-Token (required for webhook mode).",
+    )
+    webhook_url: str | None = Field(None, description="Public HTTPS URL registered with setWebhook when set.")
+    webhook_listen: str = Field("127.0.0.1", description="Address the webhook server binds to.")
+    webhook_port: int = Field(8443, ge=1, le=65535)
+    replica_name: str | None = Field(None, description="Name of this replica in /status (default host:pid).")
+    leader_lease_s: float = Field(
+        30.0, ge=1.0, description="A dead leader's jobs are taken over within this many seconds."
+    )
+    processed_update_retention_hours: int = Field(48, ge=1, description="How long update ids are kept for de-duplication.")
+    index_store: Path | None = Field(
+        None, description="Shared folder for published index generations (default: in the database)."
+    )
+    index_db_max_bytes: int = Field(
+        64 * 1024 * 1024, ge=0, description="Largest generation stored in the database when no index store is set."
+    )
+    index_poll_s: float = Field(5.0, gt=0, description="How often replicas look for a new index generation.")
+    index_keep_generations: int = Field(3, ge=1, description="Published generations kept (older ones are pruned).")
+    approximate_index_min_vectors: int = Field(
+        200_000, ge=1, description="From this many passages on, the vector index is approximate (FAISS IVF)."
+    )
+    ivf_nlist: int = Field(0, ge=0, description="Inverted lists of the approximate index (0: 4·√n).")
+    ivf_nprobe: int = Field(48, ge=1, description="Lists searched per question (recall vs latency).")
 
     @field_validator("admin_ids", "reminder_days", mode="before")
     @classmethod
@@ -139,6 +171,11 @@ class Settings(BaseSettings):
     def resolved_advice_chat_id(self) -> int | None:
         """Where hand-offs go: ``advice_chat_id``, else the admin chat; None disables hand-offs."""
         return self.advice_chat_id if self.advice_chat_id is not None else self.admin_chat_id
+
+    @property
+    def replica(self) -> str:
+        """This process's name among the replicas."""
+        return self.replica_name or f"{socket.gethostname()}:{os.getpid()}"
 
     @property
     def index_dir(self) -> Path:

@@ -11,6 +11,7 @@ from pathlib import Path
 import sqlalchemy as sa
 
 from embeddings.vector_index import IndexMissing, VectorIndex
+from knowledge.coordination import ReplicaState, live_replicas
 from knowledge.service import KnowledgeBase
 from knowledge.settings import PROJECT_ROOT
 from knowledge.source_state import SourceState, all_states
@@ -63,6 +64,8 @@ class SystemStatus:
     now: datetime
     sources: list[SourceStatus] = field(default_factory=list)
     sources_error: str | None = None
+    replicas: list[ReplicaState] = field(default_factory=list)
+    generation: int | None = None
 
     @property
     def uptime_s(self) -> float:
@@ -97,4 +100,6 @@ def collect_status(kb: KnowledgeBase, sources: list, *, started_at: datetime, no
         now=now,
         sources=[SourceStatus(s.name, s.type, s.interval.total_seconds(), states.get(s.name)) for s in sources],
         sources_error=sources_error,
+        replicas=live_replicas(kb.engine, now=now),
+        generation=kb.generation,
     )

@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import FIXTURES
+from tests.conftest import FIXTURES, TEST_BACKEND
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -19,17 +18,24 @@ ROOT = Path(__file__).resolve().parent.parent
 def run_cli(args: list[str], data_dir: Path, stdin: str | None = None) -> subprocess.CompletedProcess:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("IKZ_", "TELEGRAM_"))}
     env["IKZ_DATA_DIR"] = str(data_dir)
+    if data_dir in CLI_DATABASES:  # a knowledge base copy on the PostgreSQL backend: its database too
+        env["IKZ_DATABASE_URL"] = CLI_DATABASES[data_dir]
     return subprocess.run(
         [sys.executable, "bot.py", *args], cwd=ROOT, env=env, input=stdin, capture_output=True, text=True,
         timeout=300,
     )
 
 
+CLI_DATABASES: dict[Path, str] = {}
+
+
 @pytest.fixture
-def cli_data_dir(tiny_kb_template: Path, tmp_path: Path) -> Path:
-    target = tmp_path / "cli-data"
-    shutil.copytree(tiny_kb_template, target)
-    return target
+def cli_data_dir(tiny_kb) -> Path:
+    """A private copy of the tiny knowledge base (on the PostgreSQL backend with its own database)."""
+    data_dir = Path(tiny_kb.settings.data_dir)
+    if TEST_BACKEND == "postgresql":
+        CLI_DATABASES[data_dir] = tiny_kb.settings.resolved_database_url
+    return data_dir
 
 
 def test_ingest_reports_problems_and_summary(tmp_path: Path) -> None:

@@ -19,7 +19,7 @@ pytestmark = pytest.mark.slow
 
 
 def _bot_env(api: FakeBotApiThread, data_dir: Path) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("IKZ_", "TELEGRAM_"))}
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("IKZ_", "TELEGRAM_")) or k == "IKZ_DATABASE_URL"}
     env.update(
         TELEGRAM_BOT_TOKEN=DEFAULT_TOKEN,
         TELEGRAM_API_URL=api.base_url,
@@ -98,7 +98,7 @@ def test_bot_process_answers_over_the_fake_bot_api(tiny_kb, tmp_path: Path) -> N
 
 
 def test_run_without_token_explains_what_to_do(tmp_path: Path) -> None:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("IKZ_", "TELEGRAM_"))}
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("IKZ_", "TELEGRAM_")) or k == "IKZ_DATABASE_URL"}
     env["IKZ_DATA_DIR"] = str(tmp_path)
     result = subprocess.run([sys.executable, "bot.py", "run"], cwd=ROOT, env=env, capture_output=True, text=True,
                             timeout=120)

@@ -39,6 +39,7 @@ def test_kill_mid_broadcast_and_restart_delivers_exactly_once(tmp_path: Path) ->
             "TELEGRAM_BOT_TOKEN": DEFAULT_TOKEN,
             "TELEGRAM_API_URL": api.base_url,
             "IKZ_DATA_DIR": str(data_dir),
+            "IKZ_DATABASE_URL": url,
             "IKZ_BROADCAST_RATE_PER_S": "28",
             "IKZ_BROADCAST_CONCURRENCY": str(CONCURRENCY),
             "HF_HUB_OFFLINE": "1",

@@ -5,7 +5,6 @@ models match what the migrations build."""
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Iterator
 from datetime import UTC, datetime
 
@@ -19,9 +18,10 @@ from knowledge.db import BASELINE_REVISION, current_revision, head_revision, mak
 from knowledge.models import Chunk, Embedding, Event, Project
 from knowledge.query_log import QueryLog
 from knowledge.source_state import SourceState
+import bot.application  # noqa: F401 - every table of the bot is in the models' metadata
+import bot.webhook  # noqa: F401
 from jobs.ledger import Broadcast, Delivery, EventSnapshot
 from knowledge.subscriptions import Subscriber, SubscriberTopic
-from tests.conftest import PG_ADMIN_URL
 
 NOW = datetime(2026, 5, 4, 9, 0, tzinfo=UTC)
 # One row per table of the baseline schema, written with plain SQL as the previous code did.
@@ -60,16 +60,7 @@ def empty_database(request: pytest.FixtureRequest, tmp_path) -> Iterator[str]:
     if request.param == "sqlite":
         yield f"sqlite:///{tmp_path / 'old.sqlite3'}"
         return
-    name = f"ikz_migrate_{uuid.uuid4().hex[:10]}"
-    admin = sa.create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield PG_ADMIN_URL.rsplit("/", 1)[0] + f"/{name}"
-    finally:
-        with admin.connect() as conn:
-            conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+    yield request.getfixturevalue("postgres_server").create_database()
 
 
 def _fill_baseline(engine: sa.Engine) -> None:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -11,10 +10,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def test_start_without_token_loads_sample_and_opens_console(sample_kb_template: Path, tmp_path: Path) -> None:
-    data_dir = tmp_path / "quickstart"
-    shutil.copytree(sample_kb_template, data_dir)  # already embedded: start re-ingests without embedding
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("IKZ_", "TELEGRAM_"))}
+def test_start_without_token_loads_sample_and_opens_console(sample_kb) -> None:
+    # a private copy, already embedded (on the PostgreSQL backend its database is a private clone,
+    # named by IKZ_DATABASE_URL): start re-ingests without embedding
+    data_dir = sample_kb.settings.data_dir
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("IKZ_", "TELEGRAM_")) or k == "IKZ_DATABASE_URL"}
     env["IKZ_DATA_DIR"] = str(data_dir)
     result = subprocess.run(
         [sys.executable, "bot.py", "start"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=300,
@@ -28,7 +28,7 @@ def test_start_without_token_loads_sample_and_opens_console(sample_kb_template: 
 
 
 def test_run_without_token_explains_how_to_get_one(tmp_path: Path) -> None:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("IKZ_", "TELEGRAM_"))}
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("IKZ_", "TELEGRAM_")) or k == "IKZ_DATABASE_URL"}
     env["IKZ_DATA_DIR"] = str(tmp_path / "d")
     result = subprocess.run([sys.executable, "bot.py", "run"], cwd=ROOT, env=env, capture_output=True, text=True,
                             timeout=120)

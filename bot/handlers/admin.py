@@ -28,6 +28,7 @@ from bot.formatting import render_html
 from bot.maintenance_reports import chart_labels, run_results_html, stats_html, status_html, unanswered_html
 from bot.texts import language_of, t
 from jobs.refresh import RefreshRunner, UnknownSource
+from knowledge.chat_state import put_pending_broadcast, take_pending_broadcast
 from knowledge.query_log import unanswered
 from knowledge.sources.config import SourcesFileError
 from bot.statistics_chart import render_chart
@@ -38,7 +39,6 @@ from knowledge.system_status import collect_status
 
 log = logging.getLogger(__name__)
 
-PENDING_BROADCASTS = "admin_pending_broadcasts"
 PROGRESS_EDIT_INTERVAL_S = 3.0  # Telegram tolerates about one edit per second and chat; stay well below
 DEFAULT_STATS_DAYS = 30
 UNANSWERED_LIMIT = 15
@@ -229,10 +229,6 @@ class PendingBroadcast:
     admin_id: int
 
 
-def _pending(context: IKZContext) -> dict[str, PendingBroadcast]:
-    return context.services.extras.setdefault(PENDING_BROADCASTS, {})
-
-
 async def on_broadcast(update: Update, context: IKZContext) -> None:
     """``/broadcast <Text>``: show the text and the number of recipients with a confirmation button."""
     from knowledge.subscriptions import count_active
@@ -246,7 +242,9 @@ async def on_broadcast(update: Update, context: IKZContext) -> None:
         return
     count = await asyncio.to_thread(count_active, context.kb.engine)
     token = secrets.token_hex(6)
-    _pending(context)[token] = PendingBroadcast(text, update.effective_user.id)
+    services = context.services
+    await asyncio.to_thread(put_pending_broadcast, services.kb.engine, token, text=text,
+                            admin_id=update.effective_user.id, now=services.clock())
     keyboard = InlineKeyboardMarkup([[
         InlineKeyboardButton(t("admin_broadcast_send", lang), callback_data=callback_data.build("adm:bc:ok", token)),
         InlineKeyboardButton(t("admin_broadcast_cancel", lang), callback_data=callback_data.build("adm:bc:no", token)),
@@ -264,12 +262,15 @@ async def on_broadcast_button(update: Update, context: IKZContext) -> None:
     lang = _lang(update)
     parsed = callback_data.parse(query.data)
     action, token = (parsed.action, parsed.args[0]) if parsed is not None else ("", "")
-    pending = _pending(context)
-    entry = pending.get(token)
-    if entry is None or entry.admin_id != update.effective_user.id or action not in ("adm:bc:ok", "adm:bc:no"):
+    text = None
+    if action in ("adm:bc:ok", "adm:bc:no"):
+        # taken from the database before any other await: exactly one press (on any replica) wins
+        text = await asyncio.to_thread(take_pending_broadcast, context.kb.engine, token,
+                                       admin_id=update.effective_user.id)
+    if text is None:
         await query.answer(t("admin_broadcast_expired", lang), show_alert=True)
         return
-    del pending[token]
+    entry = PendingBroadcast(text, update.effective_user.id)
     await query.answer()
     if action == "adm:bc:no":
         await query.edit_message_text(t("admin_broadcast_cancelled", lang))

@@ -91,9 +91,9 @@ async def _answer_question(update: Update, context: IKZContext, text: str) -> No
     message = update.effective_message
     turn = _turn(update)
     limiter: UserRateLimiter = context.services.rate_limiter
-    if turn.user_id is not None and not limiter.allow(turn.user_id):
+    seconds = await asyncio.to_thread(limiter.check, turn.user_id) if turn.user_id is not None else 0
+    if seconds:
         if limiter.first_refusal(turn.user_id):  # one notice per window, not one per message
-            seconds = limiter.retry_after_s(turn.user_id)
             await message.reply_text(t("rate_limited", turn.lang, seconds=seconds))
         return
     typing = asyncio.create_task(_typing(context, message.chat_id))
@@ -181,8 +181,9 @@ async def on_button(update: Update, context: IKZContext) -> None:
         return
     if data.startswith("e:"):  # an example question counts like a typed one
         limiter: UserRateLimiter = context.services.rate_limiter
-        if turn.user_id is not None and not limiter.allow(turn.user_id):
-            await query.answer(t("rate_limited", turn.lang, seconds=limiter.retry_after_s(turn.user_id)))
+        seconds = await asyncio.to_thread(limiter.check, turn.user_id) if turn.user_id is not None else 0
+        if seconds:
+            await query.answer(t("rate_limited", turn.lang, seconds=seconds))
             return
         if chat_id is not None:
             typing = asyncio.create_task(_typing(context, chat_id))

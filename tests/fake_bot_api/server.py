@@ -131,7 +131,7 @@ class FakeBotApi(UpdateFactory):
             "editMessageText": self._edit_message_text, "editMessageReplyMarkup": self._edit_reply_markup,
             "answerCallbackQuery": self._answer_callback_query, "answerInlineQuery": self._answer_inline_query,
             "sendDocument": self._send_document, "sendPhoto": self._send_photo, "setMyCommands": self._set_my_commands,
-            "sendChatAction": self._send_chat_action,
+            "sendChatAction": self._send_chat_action, "setWebhook": self._true,
         }
 
     # --- lifecycle ------------------------------------------------------------------------------

@@ -1,0 +1,87 @@
+"""Webhook mode in-process: secret check, once-only updates, /healthz, setWebhook (SQLite)."""
+
+from __future__ import annotations
+
+import asyncio
+import socket
+import time
+
+import aiohttp
+from sqlmodel import select
+
+from bot.webhook import SECRET_HEADER, serve_webhook
+from knowledge.coordination import ProcessedUpdate
+from tests.conftest import make_settings
+from tests.fake_bot_api import DEFAULT_TOKEN, FakeBotApi
+
+SECRET = "webhook-secret-for-tests"
+CHAT = 4242
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+async def wait_until(predicate, timeout: float = 60.0):  # noqa: ANN001, ANN201
+    """Poll an async predicate until it is truthy (a deadline, not a sleep as synchronisation)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        value = await predicate()
+        if value:
+            return value
+        if time.monotonic() > deadline:
+            raise TimeoutError("condition not met")
+        await asyncio.sleep(0.05)
+
+
+async def test_webhook_checks_secret_answers_each_update_once_and_reports_health(tiny_kb, tmp_path) -> None:
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    async with FakeBotApi(token=DEFAULT_TOKEN) as api, aiohttp.ClientSession() as http:
+        settings = make_settings(tiny_kb.settings.data_dir, telegram_bot_token=DEFAULT_TOKEN,
+                                 telegram_api_url=api.base_url, webhook_secret=SECRET,
+                                 webhook_url="https://bot.example.org/telegram", replica_name="r1")
+        stop = asyncio.Event()
+        server = asyncio.create_task(serve_webhook(settings, listen="127.0.0.1", port=port, stop=stop, kb=tiny_kb))
+        try:
+            async def healthy() -> dict | None:
+                try:
+                    async with http.get(f"{url}/healthz") as response:
+                        body = await response.json()
+                        # ready, and (PostgreSQL) the first leadership check has taken the lock
+                        return body if response.status == 200 and body["leader"] else None
+                except aiohttp.ClientConnectionError:
+                    return None
+
+            health = await wait_until(healthy)
+            assert health["database"] and health["index"] and health["replica"] == "r1" and health["leader"]
+            [registered] = await api.wait_for_calls("setWebhook", 1, timeout=30)
+            assert registered.params["url"] == "https://bot.example.org/telegram"
+            assert registered.params["secret_token"] == SECRET
+            assert str(registered.params.get("drop_pending_updates", "false")).lower() == "false"
+
+            start = api.push_text(CHAT, "/start")
+            for headers in ({}, {SECRET_HEADER: "wrong"}, {SECRET_HEADER: SECRET[:-1]}):
+                async with http.post(f"{url}/telegram", json=start, headers=headers) as response:
+                    assert response.status == 403 and await response.text() == ""
+            async with http.post(f"{url}/telegram", data=b"{no json", headers={SECRET_HEADER: SECRET}) as response:
+                assert response.status == 400
+            assert not api.calls("sendMessage")
+
+            for _ in range(3):  # Telegram retries: answered once
+                async with http.post(f"{url}/telegram", json=start, headers={SECRET_HEADER: SECRET}) as response:
+                    assert response.status == 200
+            question = api.push_text(CHAT, "gemeinsames Standesamt?")
+            async with http.post(f"{url}/telegram", json=question, headers={SECRET_HEADER: SECRET}) as response:
+                assert response.status == 200
+            await api.wait_for_calls("sendMessage", 2, chat_id=CHAT, timeout=60)
+            welcomes = [c for c in api.calls("sendMessage", CHAT) if "Willkommen" in (c.text or "")]
+            assert len(welcomes) == 1
+            with tiny_kb.session() as session:
+                rows = session.exec(select(ProcessedUpdate)).all()
+            assert sorted(r.update_id for r in rows) == sorted([start["update_id"], question["update_id"]])
+        finally:
+            stop.set()
+            await asyncio.wait_for(server, 30)
