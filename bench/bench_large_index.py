@@ -21,7 +21,7 @@ from pathlib import Path
 import faiss
 import numpy as np
 
-from bench.report import percentile, update_section
+from bench.report import percentile, publish
 from embeddings.vector_index import ApproximateParams, VectorIndex
 
 DIM = 384
@@ -131,10 +131,7 @@ def main(argv: list[str] | None = None) -> int:
         )
     lines += ["", "Memory of a running replica at 1 M passages: the index plus the float32 vectors kept for exact "
               "rescoring of candidates (1.5 GB), the chunk map and BM25."]
-    if not args.no_write:
-        update_section("large-index", "\n".join(lines))
-    print("\n".join(lines))
-    return 0
+    return publish("large-index", lines, write=not args.no_write)
 
 
 if __name__ == "__main__":

@@ -16,7 +16,6 @@ import argparse
 import os
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -28,10 +27,11 @@ from pathlib import Path
 import httpx
 import sqlalchemy as sa
 
-from bench.report import percentile, update_section
+from bench.report import percentile, publish
 from knowledge.service import KnowledgeBase
 from knowledge.settings import SAMPLE_DIR, Settings
 from tests.fake_bot_api import DEFAULT_TOKEN, FakeBotApiThread
+from tests.webhook_processes import free_port, healthz
 
 ROOT = Path(__file__).resolve().parent.parent
 SECRET = "bench-secret"
@@ -41,11 +41,6 @@ QUESTIONS = [
     "interkommunale Zusammenarbeit Digitalisierung", "gemeinsame Vergabestelle",
 ]
 
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def poll(condition, timeout: float, step: float = 0.02):  # noqa: ANN001, ANN201
@@ -94,11 +89,7 @@ class Replica:
                                         env=env, stdout=self.log, stderr=subprocess.STDOUT)
 
     def health(self) -> dict | None:
-        try:
-            response = httpx.get(f"{self.url}/healthz", timeout=2)
-        except httpx.HTTPError:
-            return None
-        return response.json() if response.status_code == 200 else None
+        return healthz(self.url)
 
     def stop(self, sig: int = signal.SIGTERM) -> None:
         if self.process.poll() is None:
@@ -195,10 +186,7 @@ def main(argv: list[str] | None = None) -> int:
     ]
     for f in failovers:
         lines.append(f"| {f['lease']:.0f} s | {f['leader_s']:.1f} s | {f['first_job_s']:.1f} s |")
-    if not args.no_write:
-        update_section("replicas", "\n".join(lines))
-    print("\n".join(lines))
-    return 0
+    return publish("replicas", lines, write=not args.no_write)
 
 
 if __name__ == "__main__":

@@ -31,6 +31,15 @@ def update_section(name: str, markdown: str) -> None:
     BENCHMARKS.write_text(text, encoding="utf-8")
 
 
+def publish(name: str, lines: list[str], *, write: bool) -> int:
+    """Print a benchmark's markdown and, with ``write``, store it as section ``name`` of BENCHMARKS.md."""
+    markdown = "\n".join(lines)
+    if write:
+        update_section(name, markdown)
+    print(markdown)
+    return 0
+
+
 def percentile(values: list[float], q: float) -> float:
     import numpy as np
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
+from typing import TypeVar
 
 import sqlalchemy as sa
 from alembic import command
@@ -14,13 +15,16 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import event
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.pool import StaticPool
-from sqlmodel import create_engine
+from sqlmodel import Session, create_engine
 
 log = logging.getLogger(__name__)
 
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
 BASELINE_REVISION = "0001"
 _MIGRATION_LOCK_ID = 0x494B5A01  # PostgreSQL advisory lock: one process migrates at a time
+
+
+T = TypeVar("T")
 
 
 def make_engine(url: str, *, echo: bool = False) -> Engine:
@@ -87,3 +91,9 @@ def draft_migration(engine: Engine, metadata: sa.MetaData, message: str) -> str:
 def create_db_and_tables(engine: Engine) -> None:
     """The schema of the current code (by migrations, never by ``create_all``)."""
     migrate(engine)
+
+
+def get_row(engine: Engine, model: type[T], key: object) -> T | None:
+    """One row by primary key, detached from its session (readable after it closes)."""
+    with Session(engine, expire_on_commit=False) as session:
+        return session.get(model, key)

@@ -14,6 +14,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Field, Session, SQLModel, col
 
 from knowledge.clock import utc_now as utcnow
+from knowledge.db import get_row
 from knowledge.models import aware_column
 
 
@@ -44,8 +45,7 @@ def remember(engine: Engine, user_hash: str, *, ags: str, name: str, kreis: str,
 
 
 def recall(engine: Engine, user_hash: str) -> HomeMunicipality | None:
-    with Session(engine, expire_on_commit=False) as session:
-        return session.get(HomeMunicipality, user_hash)
+    return get_row(engine, HomeMunicipality, user_hash)
 
 
 def forget(engine: Engine, user_hash: str) -> int:

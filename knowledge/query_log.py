@@ -21,6 +21,7 @@ from sqlmodel import Field, Session, SQLModel
 
 from knowledge.answers import Answer
 from knowledge.clock import utc_now
+from knowledge.db import get_row
 from knowledge.ingest.limits import strip_control_chars
 from knowledge.models import aware_column
 from knowledge.settings import Settings
@@ -131,8 +132,7 @@ def record_feedback(
 
 def logged_question(engine: Engine, query_id: int) -> QueryLog | None:
     """The logged question ``query_id`` (e.g. to page through its results after a restart)."""
-    with Session(engine, expire_on_commit=False) as session:
-        return session.get(QueryLog, query_id)
+    return get_row(engine, QueryLog, query_id)
 
 
 # --- reading and retention (maintenance: /unbeantwortet, retention job) ----------------------

@@ -14,7 +14,6 @@ from __future__ import annotations
 import json
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -33,6 +32,7 @@ from knowledge.service import KnowledgeBase
 from knowledge.subscriptions import Subscriber
 from tests.conftest import FIXTURES, make_settings
 from tests.fake_bot_api import DEFAULT_TOKEN, FakeBotApiThread
+from tests.webhook_processes import free_port, healthz
 
 ROOT = Path(__file__).resolve().parent.parent
 SECRET = "e2e-webhook-secret"
@@ -42,11 +42,6 @@ ANNOUNCE_INTERVAL_S = 1
 ADMIN = 9001
 pytestmark = pytest.mark.slow
 
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def poll(condition, timeout: float, what: str):  # noqa: ANN001, ANN201
@@ -92,11 +87,7 @@ class Replica:
         )
 
     def health(self) -> dict | None:
-        try:
-            response = httpx.get(f"{self.url}/healthz", timeout=2)
-        except httpx.HTTPError:
-            return None
-        return response.json() if response.status_code == 200 else None
+        return healthz(self.url)
 
     def post(self, update: dict) -> int:
         return httpx.post(f"{self.url}/telegram", json=update, headers={"X-Telegram-Bot-Api-Secret-Token": SECRET},

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import socket
 import time
 
 import aiohttp
@@ -13,15 +12,11 @@ from bot.webhook import SECRET_HEADER, serve_webhook
 from knowledge.coordination import ProcessedUpdate
 from tests.conftest import make_settings
 from tests.fake_bot_api import DEFAULT_TOKEN, FakeBotApi
+from tests.webhook_processes import free_port
 
 SECRET = "webhook-secret-for-tests"
 CHAT = 4242
 
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 async def wait_until(predicate, timeout: float = 60.0):  # noqa: ANN001, ANN201
