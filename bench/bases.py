@@ -11,6 +11,7 @@ Built bases are cached under ``bench/out/bases/<name>`` and rebuilt when their f
 from __future__ import annotations
 
 import hashlib
+import os
 import shutil
 import tempfile
 from collections.abc import Callable
@@ -21,7 +22,15 @@ from knowledge.service import KnowledgeBase
 from knowledge.settings import PROJECT_ROOT, SAMPLE_DIR, Settings
 
 BASE_B_DIR = PROJECT_ROOT / "data" / "base_b"
-REAL_LAW_DIR = PROJECT_ROOT.parent / "shared" / "real-law"
+def find_real_law() -> Path:
+    """The shared statutes: ``$IKZ_REAL_LAW_DIR``, else ``shared/real-law`` beside the checkout (or
+    beside the workplace's main checkout when this is a clone elsewhere). Never copied in here."""
+    candidates = [Path(os.environ["IKZ_REAL_LAW_DIR"])] if os.environ.get("IKZ_REAL_LAW_DIR") else []
+    candidates += [PROJECT_ROOT.parent / "shared" / "real-law", Path("/work/shared/real-law")]
+    return next((c for c in candidates if c.is_dir()), candidates[0])
+
+
+REAL_LAW_DIR = find_real_law()
 CACHE_DIR = PROJECT_ROOT / "bench" / "out" / "bases"
 QUESTIONS_DIR = PROJECT_ROOT / "bench" / "questions"
 

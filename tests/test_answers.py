@@ -3,13 +3,12 @@ their § and Absatz, answering snippets without markup, periods, places with typ
 
 from __future__ import annotations
 
-import json
 import re
 from datetime import UTC, datetime
-from pathlib import Path
 
 import pytest
 
+from bench.bases import REAL_LAW_DIR
 from knowledge.answers import Answer
 from knowledge.chunking import chunk_document, split_sections
 from knowledge.confidence import ConfidenceModel
@@ -21,7 +20,7 @@ from knowledge.small_talk import small_talk_kind
 from knowledge.snippets import SnippetQuery, asked_facts, cited_provisions, make_snippet
 from tests.conftest import FIXTURES, make_settings
 
-REAL_LAW = Path(__file__).resolve().parents[2] / "shared" / "real-law"
+REAL_LAW = REAL_LAW_DIR  # ../shared/real-law, read from there (never copied into the repository)
 NOW = datetime(2026, 11, 27, 9, 0, tzinfo=UTC)
 
 
