@@ -160,7 +160,8 @@ def retrieve(
             if item.cancelled:
                 item_score[key] -= 0.01
 
-    if params.contact_boost and "contact" in asked_facts(understood.text):
+    facts = asked_facts(understood.text)
+    if params.contact_boost and "contact" in facts:
         for key in item_score:
             if snapshot.items[key].contact:
                 item_score[key] += params.contact_boost
@@ -172,7 +173,7 @@ def retrieve(
     terms = list(dict.fromkeys(understood.residual_words + snapshot.lexical.analyzer.words(understood.text)))
     lexical_index = snapshot.lexical
     snippet_query = SnippetQuery({t: lexical_index.idf(t) for t in lexical_index.query_tokens(text)},
-                                 asked_facts(understood.text), cited_provisions(understood.text))
+                                 facts, cited_provisions(understood.text))
     hits = []
     item_candidates: dict[ItemKey, list[int]] = defaultdict(list)
     for cid in sorted(cand, key=lambda c: -fused.get(c, 0.0)):

@@ -163,19 +163,19 @@ def _heads(stems: tuple[str, ...]) -> dict[str, frozenset[str]]:
     return {stem: frozenset(stem[i:] for i in range(1, len(stem) - MIN_HEAD + 1)) for stem in stems}
 
 
-@lru_cache(maxsize=200_000)
+@lru_cache(maxsize=20_000)
 def _suffixes(tokenize: Callable[[str], list[str]], text: str) -> frozenset[str]:
     """The compound heads of a sentence's words, for questions asking with the short word."""
     return frozenset(t[i:] for t in _token_set(tokenize, text) for i in range(1, len(t) - MIN_HEAD + 1))
 
 
-@lru_cache(maxsize=50_000)
+@lru_cache(maxsize=10_000)
 def passage_sentences(text: str) -> tuple[str, ...]:
     """A passage as plain-text sentences (cached: the same passages are read for many questions)."""
     return tuple(split_sentences(re.sub(r"\s+", " ", clean_markup(text)).strip()))
 
 
-@lru_cache(maxsize=200_000)
+@lru_cache(maxsize=20_000)
 def _token_set(tokenize: Callable[[str], list[str]], text: str) -> frozenset[str]:
     return frozenset(tokenize(text))
 
