@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import re
-
-import numpy as np
+from collections.abc import Mapping
 
 from knowledge.search_index import SearchSnapshot
 from knowledge.snippets import SnippetQuery, answering_strength
@@ -12,11 +11,11 @@ from knowledge.snippets import SnippetQuery, answering_strength
 _ABSATZ_NUMBER = re.compile(r"\bAbs\. (\d+[a-z]?)")
 
 
-def answering_chunk(snapshot: SearchSnapshot, chunk_ids: list[int], query_vector: np.ndarray, query: SnippetQuery,
+def answering_chunk(snapshot: SearchSnapshot, chunk_ids: list[int], dense: Mapping[int, float], query: SnippetQuery,
                     *, answer_weight: float, later_absatz_penalty: float) -> int:
-    """Of an item's passages ``chunk_ids``, the one to show: its dense similarity to the question plus
-    how well its best sentence answers it (the question's rare words, asked facts, a definition)."""
-    dense = snapshot.vectors.scores_for(query_vector, chunk_ids)
+    """Of an item's passages ``chunk_ids``, the one to show: its dense similarity to the question
+    (``dense``, as retrieval scored the candidates) plus how well its best sentence answers it (the
+    question's rare words, asked facts, a definition)."""
     tokenize = snapshot.lexical.analyzer.tokens
 
     def score(cid: int) -> float:

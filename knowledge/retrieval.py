@@ -182,7 +182,7 @@ def retrieve(
         item = snapshot.items[key]
         if params.passage_weight and rank < params.passage_items and len(item_candidates[key]) > 1:
             # among the item's best-ranked passages, the one whose sentence answers the question
-            best_chunk[key] = answering_chunk(snapshot, item_candidates[key][:params.passage_pool], query_vector,
+            best_chunk[key] = answering_chunk(snapshot, item_candidates[key][:params.passage_pool], dense,
                                               snippet_query, answer_weight=params.passage_weight,
                                               later_absatz_penalty=params.later_absatz_penalty)
         chunk = snapshot.chunks[best_chunk[key]]
@@ -192,9 +192,9 @@ def retrieve(
                                max_chars=MAX_PROVISION_CHARS if whole else MAX_SNIPPET_CHARS,
                                lead=item.kind in ("faq", "project") or provision, whole=whole)
         if item.kind == "project":  # "Seit wann …?", "Kontakt …": the project's own facts first
-            facts = project_facts(understood.text, legal_form=item.legal_form, start_year=item.start_year,
-                                  contact=item.contact, municipalities=item.municipalities)
-            snippet = f"{facts} {snippet}".strip() if facts else snippet
+            own_facts = project_facts(understood.text, legal_form=item.legal_form, start_year=item.start_year,
+                                      contact=item.contact, municipalities=item.municipalities)
+            snippet = f"{own_facts} {snippet}".strip() if own_facts else snippet
         hits.append(
             SearchHit(
                 id=item.id,
