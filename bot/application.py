@@ -107,6 +107,20 @@ async def _post_shutdown(application: Application) -> None:
         services.kb.close()
 
 
+class IKZApplication(Application):
+    """PTB's Application that pauses the schedule before it stops.
+
+    ``Application.stop`` waits for the jobs running at that moment and then shuts APScheduler
+    down, which cancels whatever it started in between (a 0.3 s generation tick while a long
+    announcement is still sending): paused first, nothing new starts and nothing is cancelled.
+    """
+
+    async def stop(self) -> None:
+        if self.job_queue is not None and self.job_queue.scheduler.running:
+            self.job_queue.scheduler.pause()
+        await super().stop()
+
+
 class MessageRateLimiter(AIORateLimiter):
     """PTB's AIORateLimiter (30 messages/s overall, 20/min per group, retries on 429) for messages;
     chat actions ("typing …") are not messages, so they do not use up the message budget."""
@@ -138,6 +152,7 @@ def build_application(
     file_url = settings.telegram_file_url or base_url.replace("/bot", "/file/bot")
     builder: ApplicationBuilder = (
         ApplicationBuilder()
+        .application_class(IKZApplication)
         .token(token)
         .base_url(base_url)
         .base_file_url(file_url)

@@ -80,3 +80,41 @@ async def test_webhook_checks_secret_answers_each_update_once_and_reports_health
         finally:
             stop.set()
             await asyncio.wait_for(server, 30)
+
+
+async def test_stopping_pauses_the_schedule_and_lets_running_jobs_finish(tiny_kb, caplog) -> None:
+    """A long job runs while the bot stops: no job starts after that, the long one is not cancelled
+    (APScheduler cancels, with a logged traceback, whatever started while PTB waited for it)."""
+    from apscheduler.events import EVENT_SCHEDULER_PAUSED
+
+    from tests.bot_harness import running_bot
+
+    long_started, release, paused = asyncio.Event(), asyncio.Event(), asyncio.Event()
+    finished: list[str] = []
+    ticks: list[int] = []
+
+    async def long_job(context) -> None:  # noqa: ANN001
+        long_started.set()
+        await release.wait()
+        finished.append("long")
+
+    async def tick(context) -> None:  # noqa: ANN001
+        ticks.append(1)
+        await release.wait()
+
+    async with running_bot(tiny_kb) as bot:
+        application = bot.application
+        jq = application.job_queue
+        jq.scheduler.add_listener(lambda event: paused.set(), EVENT_SCHEDULER_PAUSED)
+        await application.start()
+        jq.run_once(long_job, when=0)
+        jq.run_repeating(tick, interval=0.02, first=0.01, job_kwargs={"max_instances": 5})
+        await asyncio.wait_for(long_started.wait(), 30)
+        stopping = asyncio.create_task(application.stop())
+        await asyncio.wait_for(paused.wait(), 30)  # paused before PTB waits for the running jobs
+        started_before_pause = len(ticks)
+        release.set()
+        await asyncio.wait_for(stopping, 30)
+    assert finished == ["long"]
+    assert len(ticks) == started_before_pause
+    assert not [r for r in caplog.records if "raised an exception" in r.getMessage()]
