@@ -78,6 +78,8 @@ def clean_markup(text: str) -> str:
         if stripped.startswith("|") and stripped.endswith("|") and stripped.count("|") >= 2:
             cells = [c.strip() for c in stripped.strip("|").split("|")]
             line = " – ".join(c for c in cells if c)
+            if line and line[-1] not in ".!?:":
+                line += "."  # a row is a unit of its own, not part of one long "sentence" with the next
         line = re.sub(r"^\s*>+\s?", "", line)  # block quotes
         line = re.sub(r"^(\s*)[-*+]\s+(?=\S)", r"\1• ", line)  # bullets
         line = re.sub(r"^(\s*(?:• )?)\[[ xX]?\]\s*", r"\1", line)  # check boxes

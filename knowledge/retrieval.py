@@ -25,6 +25,7 @@ from knowledge.snippets import (
     MAX_PROVISION_CHARS,
     MAX_SNIPPET_CHARS,
     SnippetQuery,
+    ask_clause,
     asked_facts,
     cited_provisions,
     make_snippet,
@@ -48,6 +49,7 @@ class RetrievalParams:
     kind_diversity: float = 0.01  # each further item of a kind already listed must be this much better
     passage_items: int = 3  # the passage choice runs for the first results (the answer and its runners-up)
     passage_pool: int = 12  # among each item's best-ranked passages
+    ask_clause_weight: float = 3.0  # words of the asking clause of a chatty question count this much more
     later_absatz_penalty: float = 0.01  # a § states its rule in Abs. 1: later Absätze must be clearly better
 
 
@@ -172,7 +174,10 @@ def retrieve(
     # highlighted: the question's content words, topic words of a list question included
     terms = list(dict.fromkeys(understood.residual_words + snapshot.lexical.analyzer.words(understood.text)))
     lexical_index = snapshot.lexical
-    snippet_query = SnippetQuery({t: lexical_index.idf(t) for t in lexical_index.query_tokens(text)},
+    asked = set(lexical_index.query_tokens(ask_clause(text)))
+    focus = params.ask_clause_weight if asked else 1.0
+    snippet_query = SnippetQuery({t: lexical_index.idf(t) * (focus if t in asked else 1.0)
+                                  for t in lexical_index.query_tokens(text)},
                                  facts, cited_provisions(understood.text))
     hits = []
     item_candidates: dict[ItemKey, list[int]] = defaultdict(list)

@@ -85,17 +85,40 @@ def asked_facts(question: str) -> frozenset[str]:
     return frozenset(kind for kind, cues in FACT_CUES.items() if any(cue in folded for cue in cues))
 
 
-_CITED = re.compile(r"(?:§|Art(?:ikel|\.)?)\s*(\d+[a-z]?)(?:\s*(?:Abs\.?|Absatz)\s*(\d+[a-z]?))?", re.I)
+_ASK_CUES = re.compile(
+    r"\b(?:wie|was|welche\w*|wer|wo|wobei|worauf|woran|wann|warum|weshalb|wieso|gibt es|gibts|muss|müssen|"
+    r"kann|können|darf|dürfen|brauch\w*|soll\w*|how|what|which|who|where|when|why|is there|are there|can|must)\b",
+    re.I)
+_CLAUSE_BREAK = re.compile(r"\s[–—-]\s|[;:?!]|\.\s|,\s(?=(?:und\s)?(?:wie|was|welche\w*|wer|wo|worauf|wann|gibt|muss|kann|darf)\b)",
+                           re.I)
+
+
+def ask_clause(question: str) -> str:
+    """The part of a chatty question that asks ("Wir sind … und wollen … – wie teilt man dann die
+    Gewerbesteuer auf?" → "wie teilt man dann die Gewerbesteuer auf"); the whole question when no
+    clause or every clause asks."""
+    clauses = [c.strip() for c in _CLAUSE_BREAK.split(question) if c and c.strip()]
+    asking = [c for c in clauses if _ASK_CUES.search(c)]
+    if not asking or len(asking) == len(clauses):
+        return question
+    return " ".join(asking)
+
+
+_LAW = r"(?:[a-zäöü]{1,6}g|gwb|bgb|go|gemo|hgo|tvöd)\b"  # UStG, GkG, VwVfG, OZG, GWB, … (as typed: "ustg")
+_CITED = re.compile(
+    r"(?:(?P<sign>§|Art(?:ikel|\.)?|Paragra(?:ph|f)(?:en)?|Para\.?)\s*|\b(?=\d{1,3}[a-z]?\s+(?:(?:Abs\.?|Absatz)\s*\d+[a-z]?\s+)?"
+    rf"{_LAW}))(?P<number>\d{{1,3}}[a-z]?)\b(?:\s*(?:Abs\.?|Absatz)\s*(?P<absatz>\d+[a-z]?))?", re.I)
 
 
 def cited_provisions(question: str) -> frozenset[str]:
-    """The provisions a question names, as section prefixes: "§ 2b", "§ 2b Abs. 3"."""
+    """The provisions a question names, as section prefixes: "§ 2b", "§ 2b Abs. 3" (also typed as
+    "Paragraph 2b", "2b ustg")."""
     out = set()
     for match in _CITED.finditer(question):
-        sign = "§" if match.group(0).startswith("§") else "Art."
-        out.add(f"{sign} {match.group(1)}")
-        if match.group(2):
-            out.add(f"{sign} {match.group(1)} Abs. {match.group(2)}")
+        sign = "Art." if (match.group("sign") or "").lower().startswith("art") else "§"
+        out.add(f"{sign} {match.group('number')}")
+        if match.group("absatz"):
+            out.add(f"{sign} {match.group('number')} Abs. {match.group('absatz')}")
     return frozenset(out)
 
 

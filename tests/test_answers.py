@@ -14,10 +14,10 @@ from knowledge.chunking import chunk_document, split_sections
 from knowledge.confidence import ConfidenceModel
 from knowledge.ingest.documents import parse_document
 from knowledge.periods import period_in
-from knowledge.plain_text import split_sentences
+from knowledge.plain_text import clean_markup, split_sentences
 from knowledge.service import KnowledgeBase
 from knowledge.small_talk import small_talk_kind
-from knowledge.snippets import SnippetQuery, asked_facts, cited_provisions, make_snippet
+from knowledge.snippets import SnippetQuery, ask_clause, asked_facts, cited_provisions, make_snippet
 from tests.conftest import FIXTURES, make_settings
 
 REAL_LAW = REAL_LAW_DIR  # ../shared/real-law, read from there (never copied into the repository)
@@ -111,6 +111,40 @@ def test_snippets_are_plain_text_without_markup() -> None:
     for mark in ("**", "|", ">", "<", "[", "](", "*"):
         assert mark not in snippet, mark
     assert "Gemeinde – Anteil" in snippet and "Hinweis:" in snippet and "Link" in snippet
+
+
+def test_table_rows_are_units_of_their_own() -> None:
+    """A table is not one long "sentence": the snippet shows the row that answers, not the header
+    and every row before it."""
+    text = ("Die Übersicht zeigt die Instrumente.\n\n| Instrument | Grundlage | Zustimmung |\n|---|---|---|\n"
+            "| Abordnung | § 4 Abs. 1 TVöD | nein |\n| Zuweisung | § 4 Abs. 2 TVöD | ja, aus wichtigem Grund |\n"
+            "| Personalgestellung | § 4 Abs. 3 TVöD | nein |")
+    sentences = split_sentences(clean_markup(text))
+    assert "Zuweisung – § 4 Abs. 2 TVöD – ja, aus wichtigem Grund." in sentences
+    snippet = make_snippet(text, SnippetQuery({"zuweisung": 2.0, "grund": 1.0}), _tokens, max_chars=70)
+    assert snippet.startswith("… Zuweisung – § 4 Abs. 2 TVöD"), snippet
+
+
+@pytest.mark.parametrize(("question", "provisions"), [
+    ("umsatzsteur bei ikz 2b ustg", {"§ 2b"}),
+    ("paragraph 2b abs 3 ustg", {"§ 2b", "§ 2b Abs. 3"}),
+    ("Was steht in Paragraf 24 GkG?", {"§ 24"}),
+    ("Artikel 5", {"Art. 5"}),
+    ("Wir sind 3 Gemeinden seit 2019 im gkg-Verband", set()),
+])
+def test_provisions_named_as_users_type_them(question: str, provisions: set[str]) -> None:
+    assert cited_provisions(question) == provisions
+
+
+@pytest.mark.parametrize(("question", "clause"), [
+    ("Ich bin Kämmerin im Lahn-Dill-Kreis und wir planen ein Gewerbegebiet – wie teilt man die Gewerbesteuer auf?",
+     "wie teilt man die Gewerbesteuer auf"),
+    ("Wir möchten die E-Akte mit den Nachbarn einführen, worauf muss man achten?", "worauf muss man achten"),
+    ("Was ist eine öRV?", "Was ist eine öRV?"),  # one clause: the whole question
+    ("Zweckverband Abwasser Kreis Borken", "Zweckverband Abwasser Kreis Borken"),  # no asking clause
+])
+def test_the_asking_clause_of_a_chatty_question(question: str, clause: str) -> None:
+    assert ask_clause(question) == clause
 
 
 # --- periods and small talk -------------------------------------------------------------------------------
