@@ -26,6 +26,7 @@ class ItemInfo:
     cancelled: bool = False
     start_year: int | None = None
     contact: str = ""  # projects: "name, e-mail, phone"
+    location: str = ""  # events: where they take place ("Fulda, Kreishaus"; "Online")
 
     @property
     def key(self) -> ItemKey:
@@ -61,7 +62,7 @@ def load_items(session: Session) -> dict[ItemKey, ItemInfo]:
     for e in session.exec(select(Event)).all():
         items[("event", e.id)] = ItemInfo(
             "event", e.id, e.title, e.registration_url or e.online_url, e.topic or "", start=e.start,
-            cancelled=e.cancelled,
+            cancelled=e.cancelled, location=e.location or "",
         )
     return items
 

@@ -85,6 +85,8 @@ def period_in(question: str, now: datetime, timezone: str = "Europe/Berlin") -> 
         return Period(*_month(year, month, tz), m.group())
     if m := found(r"(?:bis\s+(?:zum\s+)?(?:ende\s+des\s+jahres|jahresende)|dieses\s+jahr|this\s+year|end\s+of\s+the\s+year)"):
         return Period(_day(today, tz), _day(date(today.year + 1, 1, 1), tz), m.group())
+    if m := found(rf"{_NEXT}\s+jahr|next\s+year"):
+        return Period(_day(date(today.year + 1, 1, 1), tz), _day(date(today.year + 2, 1, 1), tz), m.group())
     if m := found(r"(?:am\s+|on\s+)?(\d{1,2})\.\s?(\d{1,2})\.(\d{2,4})?"):
         day, month = int(m.group(1)), int(m.group(2))
         year = int(m.group(3)) if m.group(3) else today.year

@@ -33,7 +33,8 @@ from knowledge.query_vocabulary import (  # re-exported: callers import these fr
 )
 
 _EVENT_CUES = re.compile(r"(?<![a-z])(?:veranstalt|termin|event|webinar|workshop|konferenz|tagung|seminar|"
-                         r"spotlight|stattfind|was\s+(?:ist|steht|geht)\b.*\b(?:los|an)\b)")
+                         r"spotlight|stattfind|was\s+(?:ist|steht|geht)\b.*\b(?:los|an)\b|"
+                         r"(?:naechste|kommende|diese)[nmrs]?\s+(?:woche|monat)|(?:next|this)\s+(?:week|month))")
 
 
 @dataclass(frozen=True)
@@ -263,6 +264,8 @@ class Gazetteer:
         if now is not None and (kind == "event" or _EVENT_CUES.search(folded)):
             period = period_in(question, now, timezone)
             if period is not None:
+                if kind is None and not topics:
+                    topics = self._topics(tokens + expansion_tokens)  # "… nächsten Monat was zum Winterdienst?"
                 kind = "event"
                 years = (None, None)  # "2027" names the events' period, not projects' start years
                 residual_words = [w for w in residual_words

@@ -18,7 +18,7 @@ from knowledge.answers import Answer, SearchHit
 from knowledge.catalog import ItemKey
 from knowledge.confidence import ConfidenceModel, Signals
 from knowledge.passage_choice import answering_chunk
-from knowledge.place_restrictions import place_restricted_projects, topic_matches
+from knowledge.place_restrictions import events_at_places, place_restricted_projects, topic_matches
 from knowledge.query_understanding import UnderstoodQuery
 from knowledge.search_index import SearchSnapshot
 from knowledge.snippets import (
@@ -135,8 +135,9 @@ def retrieve(
         item_dense[key] = max(item_dense[key], dense.get(cid, -1.0))
 
     # 3. boosts from recognised filters: projects satisfying every restriction come first
-    matching = {item.key for item in filtered_projects}
     asks_events = filters.kind == "event" or understood.period is not None
+    # the place restricts projects, or events when the question asks for events
+    matching = events_at_places(snapshot, filters) if asks_events else {item.key for item in filtered_projects}
     for key in item_score:
         item = snapshot.items[key]
         if key in matching:
@@ -153,8 +154,10 @@ def retrieve(
             item_score[key] += params.kind_boost  # "Gibt es Beispiele / Projekte …": projects first
         if item.kind == "event":
             if key in in_period:
-                # the events of the period, in date order
-                item_score[key] += params.period_boost - _days_from(item.start, understood) * 1e-4
+                # the events of the period, in date order; when the question names a topic
+                # ("Workshop zum Bauhof nächsten Monat?"), only those on it: others are not what is asked
+                if not filters.topics or topic_matches(item.topic, filters.topics):
+                    item_score[key] += params.period_boost - _days_from(item.start, understood) * 1e-4
             elif asks_events and key not in upcoming:
                 item_score[key] -= params.event_penalty  # past events
             elif not asks_events:
@@ -232,7 +235,12 @@ def retrieve(
         )
     model = model or ConfidenceModel()
     score = model.score(signals)
-    if place_note is not None:
+    if asks_events and filters.places:  # events at the place (the note on projects does not apply)
+        place_note = None
+        at_place = bool(matching) and ranked[0] in matching
+        level = ("high" if score >= model.low or understood.filter_only else model.level(score)) if at_place \
+            else ("low" if score >= model.low else "none")
+    elif place_note is not None:
         level = "low" if score >= model.low or matching else "none"  # "none in Olfen; nearby: …"
     elif filters.restricts_projects and matching and ranked[0] in matching and restricted_ok:
         level = "high" if score >= model.low or understood.filter_only else model.level(score)

@@ -155,6 +155,7 @@ def test_the_asking_clause_of_a_chatty_question(question: str, clause: str) -> N
     ("Ist diese Woche etwas los?", "2026-11-27", "2026-11-30"),
     ("Veranstaltungen 2027", "2027-01-01", "2028-01-01"),
     ("events next month", "2026-12-01", "2027-01-01"),
+    ("Was ist nächstes Jahr los?", "2027-01-01", "2028-01-01"),
 ])
 def test_periods_named_in_questions(question: str, start: str, end: str) -> None:
     period = period_in(question, NOW)
@@ -204,6 +205,17 @@ def test_event_questions_are_filtered_to_the_period_in_date_order(sample_kb: Kno
     assert starts == sorted(starts) and all(s.year == 2027 for s in starts)
     december = sample_kb.ask("Welche Veranstaltungen gibt es nächsten Monat?", now=NOW)
     assert december.answered and december.best.item.start.month == 12
+
+
+def test_event_questions_naming_a_place_or_a_topic(sample_kb: KnowledgeBase) -> None:
+    """A place in an event question means where the event is (not the projects there); a topic
+    beside a period keeps the event on that topic first even when it falls outside the period."""
+    muenster = sample_kb.ask("Gibt es Veranstaltungen in Münster?", now=NOW)
+    assert muenster.answered and muenster.best.id == "E03" and muenster.place_note is None
+    coesfeld = sample_kb.ask("Was ist nächstes Jahr im Kreis Coesfeld los?", now=NOW)
+    assert coesfeld.best.id == "E09"  # Kreishaus in Coesfeld, a town of the Kreis
+    winter = sample_kb.ask("Gibt es nächsten Monat was zum Winterdienst?", now=NOW)  # December: § 2b only
+    assert winter.best.id == "E02", ids(winter)
 
 
 def test_places_with_typos_and_places_without_projects(sample_kb: KnowledgeBase) -> None:
