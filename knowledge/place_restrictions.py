@@ -3,13 +3,11 @@ named place has none, the projects of its Kreis or of the topic elsewhere with a
 
 from __future__ import annotations
 
-import re
 from dataclasses import replace
 
 from embeddings.lexical import fold
 from knowledge.answers import PlaceNote
-from knowledge.catalog import ItemKey
-from knowledge.query_understanding import QueryFilters, _kreis_variants
+from knowledge.query_understanding import QueryFilters
 from knowledge.search_index import SearchSnapshot
 
 
@@ -51,28 +49,3 @@ def filtered_projects(snapshot: SearchSnapshot, filters: QueryFilters) -> list:
         year_min=filters.year_min,
         year_max=filters.year_max,
     )
-
-
-def events_at_places(snapshot: SearchSnapshot, filters: QueryFilters) -> set[ItemKey]:
-    """Events whose location names an asked town or Kreis, or a town of an asked Kreis
-    ("Was ist im Frühjahr in Fulda los?", "Termine im Kreis Borken")."""
-    if not filters.places:
-        return set()
-    gazetteer = snapshot.gazetteer
-    names = {fold(town) for town in filters.towns}
-    asked_kreise = {variant for kreis in filters.kreise for variant in _kreis_variants(kreis) if len(variant) >= 4}
-    names |= asked_kreise
-    found = set()
-    for key, item in snapshot.items.items():
-        if item.kind != "event" or not item.location:
-            continue
-        where = fold(item.location)
-        if any(re.search(rf"(?<![a-z]){re.escape(name)}(?![a-z])", where) for name in names):
-            found.add(key)
-            continue
-        if asked_kreise and gazetteer.register is not None:
-            kreise = {fold(m.municipality.kreis) for m in gazetteer.register.find_in_text(item.location)
-                      if m.municipality is not None and m.municipality.kreis}
-            if any(variant in asked_kreise for kreis in kreise for variant in _kreis_variants(kreis)):
-                found.add(key)
-    return found

@@ -17,8 +17,14 @@ from embeddings.lexical import fold
 from knowledge.answers import Answer, SearchHit
 from knowledge.catalog import ItemKey
 from knowledge.confidence import ConfidenceModel, Signals
+from knowledge.event_selection import (
+    days_from,
+    events_at_places,
+    events_in_period,
+    upcoming_events,
+)
 from knowledge.passage_choice import answering_chunk
-from knowledge.place_restrictions import events_at_places, place_restricted_projects, topic_matches
+from knowledge.place_restrictions import place_restricted_projects, topic_matches
 from knowledge.query_understanding import UnderstoodQuery
 from knowledge.search_index import SearchSnapshot
 from knowledge.snippets import (
@@ -49,6 +55,7 @@ class RetrievalParams:
     kind_diversity: float = 0.01  # each further item of a kind already listed must be this much better
     passage_items: int = 3  # the passage choice runs for the first results (the answer and its runners-up)
     passage_pool: int = 12  # among each item's best-ranked passages
+    hub_weight: float = 0.2  # minus this share of a passage's similarity to the generic question centroid
     ask_clause_weight: float = 3.0  # words of the asking clause of a chatty question count this much more
     later_absatz_penalty: float = 0.01  # a § states its rule in Abs. 1: later Absätze must be clearly better
 
@@ -59,6 +66,7 @@ class Anchors:
 
     in_scope: np.ndarray
     out_of_scope: np.ndarray
+    generic: np.ndarray | None = None  # the centroid of generic in-scope questions (knowledge/probes.py)
 
 
 _YEARS = re.compile(r"\b(?:19|20)\d\d\b")
@@ -101,8 +109,8 @@ def retrieve(
         filters = replace(filters, kreise=frozenset(), towns=frozenset())
         understood = replace(understood, filters=filters)
     filtered_projects, place_note = place_restricted_projects(snapshot, filters)
-    in_period = _events_in_period(snapshot, understood)
-    upcoming = _upcoming_events(snapshot, now) if filters.kind == "event" else set()
+    in_period = events_in_period(snapshot, understood)
+    upcoming = upcoming_events(snapshot, now) if filters.kind == "event" else set()
     for key in [item.key for item in filtered_projects] + sorted(in_period) + sorted(upcoming):
         candidates.update(snapshot.item_chunks.get(key, ()))
     candidates = {c for c in candidates if c in snapshot.chunks}
@@ -121,6 +129,10 @@ def retrieve(
     else:
         max_lexical = max(lexical.values(), default=0.0) or 1.0
         fused = {c: dense.get(c, -1.0) + params.lexical_weight * lexical.get(c, 0.0) / max_lexical for c in cand}
+    if params.hub_weight and anchors is not None and anchors.generic is not None:
+        # passages close to every generic question (introductions, overviews) answer none in particular
+        hub = snapshot.vectors.scores_for(anchors.generic / np.linalg.norm(anchors.generic), cand)
+        fused = {c: score - params.hub_weight * hub.get(c, 0.0) for c, score in fused.items()}
 
     # 2. group by item: best chunk represents the item
     best_chunk: dict[ItemKey, int] = {}
@@ -157,7 +169,7 @@ def retrieve(
                 # the events of the period, in date order; when the question names a topic
                 # ("Workshop zum Bauhof nächsten Monat?"), only those on it: others are not what is asked
                 if not filters.topics or topic_matches(item.topic, filters.topics):
-                    item_score[key] += params.period_boost - _days_from(item.start, understood) * 1e-4
+                    item_score[key] += params.period_boost - days_from(item.start, understood) * 1e-4
             elif asks_events and key not in upcoming:
                 item_score[key] -= params.event_penalty  # past events
             elif not asks_events:
@@ -298,27 +310,6 @@ def _signals(snapshot: SearchSnapshot, hits: list[SearchHit], understood: Unders
         known=known,
         margin=float(top.dense - second),
     )
-
-
-def _days_from(start: datetime | None, understood: UnderstoodQuery) -> float:
-    if start is None or understood.period is None:
-        return 0.0
-    return max((start - understood.period.start).total_seconds() / 86400.0, 0.0)
-
-
-def _events_in_period(snapshot: SearchSnapshot, understood: UnderstoodQuery) -> set[ItemKey]:
-    period = understood.period
-    if period is None:
-        return set()
-    return {item.key for item in snapshot.items.values()
-            if item.kind == "event" and item.start is not None and not item.cancelled and period.contains(item.start)}
-
-
-def _upcoming_events(snapshot: SearchSnapshot, now: datetime | None) -> set[ItemKey]:
-    if now is None:
-        return set()
-    return {item.key for item in snapshot.items.values()
-            if item.kind == "event" and item.start is not None and item.start >= now and not item.cancelled}
 
 
 _SENTENCE_START = re.compile(r"(?:^|[.!?:]\s+)([A-ZÄÖÜ][\wäöüß-]*)")

@@ -218,6 +218,23 @@ def test_event_questions_naming_a_place_or_a_topic(sample_kb: KnowledgeBase) -> 
     assert winter.best.id == "E02", ids(winter)
 
 
+def test_generic_overviews_do_not_crowd_out_the_specific_answer(sample_kb: KnowledgeBase) -> None:
+    """A chatty question full of general IKZ words: the passage that is close to every generic
+    question (the founding guide's overview) gives way to the checklist that answers it."""
+    from dataclasses import replace
+
+    question = ("Wir wollen mit drei anderen Kommunen einen Zweckverband für die Abwasserbeseitigung gründen, "
+                "aber niemand bei uns hat das je gemacht – was müssen wir Schritt für Schritt beachten?")
+    assert sample_kb.anchors().generic is not None
+    assert ids(sample_kb.ask(question, now=NOW))[0] == "D02-checkliste-zweckverband"
+    saved = sample_kb.params
+    sample_kb.params = replace(saved, hub_weight=0.0)
+    try:
+        assert ids(sample_kb.ask(question, now=NOW))[0] != "D02-checkliste-zweckverband"
+    finally:
+        sample_kb.params = saved
+
+
 def test_places_with_typos_and_places_without_projects(sample_kb: KnowledgeBase) -> None:
     borken = sample_kb.ask("Standesammt Kreis Borkn", now=NOW)
     assert borken.filters.kreise == frozenset({"Kreis Borken"})

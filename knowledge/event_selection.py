@@ -1,0 +1,61 @@
+"""Which events a question selects: those in the period it names, those still to come, and
+those at the place it names."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+
+from embeddings.lexical import fold
+from knowledge.catalog import ItemKey
+from knowledge.query_understanding import QueryFilters, UnderstoodQuery, _kreis_variants
+from knowledge.search_index import SearchSnapshot
+
+
+def days_from(start: datetime | None, understood: UnderstoodQuery) -> float:
+    """Days from the start of the question's period to an event (orders a period's events by date)."""
+    if start is None or understood.period is None:
+        return 0.0
+    return max((start - understood.period.start).total_seconds() / 86400.0, 0.0)
+
+
+def events_in_period(snapshot: SearchSnapshot, understood: UnderstoodQuery) -> set[ItemKey]:
+    """The events (not cancelled) in the period the question names."""
+    period = understood.period
+    if period is None:
+        return set()
+    return {item.key for item in snapshot.items.values()
+            if item.kind == "event" and item.start is not None and not item.cancelled and period.contains(item.start)}
+
+
+def upcoming_events(snapshot: SearchSnapshot, now: datetime | None) -> set[ItemKey]:
+    """The events still to come."""
+    if now is None:
+        return set()
+    return {item.key for item in snapshot.items.values()
+            if item.kind == "event" and item.start is not None and item.start >= now and not item.cancelled}
+
+
+def events_at_places(snapshot: SearchSnapshot, filters: QueryFilters) -> set[ItemKey]:
+    """Events whose location names an asked town or Kreis, or a town of an asked Kreis
+    ("Was ist im Frühjahr in Fulda los?", "Termine im Kreis Borken")."""
+    if not filters.places:
+        return set()
+    gazetteer = snapshot.gazetteer
+    names = {fold(town) for town in filters.towns}
+    asked_kreise = {variant for kreis in filters.kreise for variant in _kreis_variants(kreis) if len(variant) >= 4}
+    names |= asked_kreise
+    found = set()
+    for key, item in snapshot.items.items():
+        if item.kind != "event" or not item.location:
+            continue
+        where = fold(item.location)
+        if any(re.search(rf"(?<![a-z]){re.escape(name)}(?![a-z])", where) for name in names):
+            found.add(key)
+            continue
+        if asked_kreise and gazetteer.register is not None:
+            kreise = {fold(m.municipality.kreis) for m in gazetteer.register.find_in_text(item.location)
+                      if m.municipality is not None and m.municipality.kreis}
+            if any(variant in asked_kreise for kreis in kreise for variant in _kreis_variants(kreis)):
+                found.add(key)
+    return found
