@@ -49,3 +49,18 @@ def filtered_projects(snapshot: SearchSnapshot, filters: QueryFilters) -> list:
         year_min=filters.year_min,
         year_max=filters.year_max,
     )
+
+
+def distances_km(snapshot: SearchSnapshot, projects: list, towns: frozenset[str]) -> dict:
+    """For projects shown instead of the asked towns' (none there): how far each is from them, in
+    km (the nearest of its municipalities; projects without known places are left out)."""
+    register = snapshot.gazetteer.register
+    if register is None or not towns:
+        return {}
+    out = {}
+    for project in projects:
+        known = [km for town in towns for name in project.municipalities
+                 if (km := register.distance_km(town, name)) is not None]
+        if known:
+            out[project.key] = min(known)
+    return out

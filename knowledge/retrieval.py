@@ -24,7 +24,7 @@ from knowledge.event_selection import (
     upcoming_events,
 )
 from knowledge.passage_choice import answering_chunk
-from knowledge.place_restrictions import place_restricted_projects, topic_matches
+from knowledge.place_restrictions import distances_km, place_restricted_projects, topic_matches
 from knowledge.query_understanding import UnderstoodQuery
 from knowledge.search_index import SearchSnapshot
 from knowledge.snippets import (
@@ -55,6 +55,7 @@ class RetrievalParams:
     kind_diversity: float = 0.01  # each further item of a kind already listed must be this much better
     passage_items: int = 3  # the passage choice runs for the first results (the answer and its runners-up)
     passage_pool: int = 12  # among each item's best-ranked passages
+    distance_penalty: float = 0.001  # per km, for projects shown instead of the asked town's (≤ 0.3)
     hub_weight: float = 0.2  # minus this share of a passage's similarity to the generic question centroid
     ask_clause_weight: float = 3.0  # words of the asking clause of a chatty question count this much more
     later_absatz_penalty: float = 0.01  # a § states its rule in Abs. 1: later Absätze must be clearly better
@@ -150,10 +151,12 @@ def retrieve(
     asks_events = filters.kind == "event" or understood.period is not None
     # the place restricts projects, or events when the question asks for events
     matching = events_at_places(snapshot, filters) if asks_events else {item.key for item in filtered_projects}
+    # none at the asked town: the nearest of the projects shown instead first
+    far = distances_km(snapshot, filtered_projects, filters.towns) if place_note and not place_note.kreis else {}
     for key in item_score:
         item = snapshot.items[key]
         if key in matching:
-            item_score[key] += params.place_boost
+            item_score[key] += params.place_boost - params.distance_penalty * min(far.get(key, 0.0), 300.0)
         if filters.kind is not None:
             if item.kind == filters.kind:
                 item_score[key] += params.kind_boost

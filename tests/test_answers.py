@@ -254,6 +254,15 @@ def test_places_with_typos_and_places_without_projects(sample_kb: KnowledgeBase)
     assert empty.place_note is not None and empty.place_note.places == [town]
     assert empty.place_note.kreis == kreis and empty.best.item.kreis == kreis
     assert empty.to_json()["place_note"] == {"places": [town], "instead_kreis": kreis, "topic": None}
+    # none on the topic anywhere near the town: the nearest projects on it first
+    bocholt = sample_kb.ask("Moin, wir sind aus Bocholt, gibt's bei uns was mit Digitalisierung?", now=NOW)
+    assert bocholt.place_note is not None and bocholt.place_note.kreis == ""
+    register = default_register()
+    def km(item) -> float:  # noqa: ANN001
+        return min(register.distance_km("Bocholt", m) or 1e9 for m in item.municipalities)
+
+    on_topic = [i for i in items if i.kind == "project" and i.topic == bocholt.place_note.topic]
+    assert len(on_topic) > 2 and km(bocholt.best.item) == min(km(i) for i in on_topic)
 
 
 def test_small_talk_is_not_searched(sample_kb: KnowledgeBase) -> None:
