@@ -22,7 +22,9 @@ MAX_PROVISION_CHARS = 600  # a statute's Absatz is the unit it is cited by: show
 _AMOUNT = re.compile(r"\d[\d.,]*\s*(?:€|euro|eur\b|prozent|%|mio|millionen|tsd|tausend|cent)", re.I)
 _DATE = re.compile(
     r"\b\d{1,2}\.\s*(?:\d{1,2}\.|januar|februar|märz|april|mai|juni|juli|august|september|oktober|november|dezember)"
-    r"|\b(?:bis zum|bis spätestens|spätestens|innerhalb von|frist|stichtag|jeweils zum)\b|\b(?:19|20)\d\d\b",
+    r"|\b(?:bis zum|bis spätestens|spätestens|innerhalb von|frist|stichtag|jeweils zum)\b|\b(?:19|20)\d\d\b"
+    r"|\b(?:\d+|eine[mnr]?|zwei|drei|vier|fünf|sechs|acht|neun|zehn|zwölf|achtzehn|vierundzwanzig)\s+"
+    r"(?:bis\s+\w+\s+)?(?:arbeits)?(?:tage?n?|wochen?|monate?n?|jahre?n?)\b",  # durations: "vier Wochen"
     re.I,
 )
 _CONTACT = re.compile(r"[\w.+-]+@[\w-]+\.[\w.]+|\b0\d{2,5}[ /-]?\d{2,}|\bansprech|\bkontakt|\btelefon", re.I)
