@@ -96,9 +96,10 @@ def test_snippet_states_the_asked_kind_of_fact_and_definitions() -> None:
     query = SnippetQuery({"bauauftrag": 2.0, "bauauftraege": 2.0}, asked_facts("Was ist ein Bauauftrag?"))
     assert make_snippet(definition, query, _tokens, max_chars=80).startswith("… Bauaufträge sind Verträge")
     assert "definition" in asked_facts("Was versteht man unter einem Zweckverband?")
-    approval = ("Die Aufsichtsbehörde prüft die Vereinbarung. Sie achtet auf die Form. Die Genehmigung gilt als "
-                "erteilt, wenn sie nicht innerhalb von vier Wochen widerspricht.")
-    query = SnippetQuery({"genehmigung": 1.0, "vereinbarung": 1.0}, asked_facts("Wie lange dauert die Genehmigung?"))
+    approval = ("Die Genehmigung der Vereinbarung erteilt die Aufsichtsbehörde. Sie achtet auf die Form. Die "
+                "Genehmigung gilt als erteilt, wenn die Behörde vier Wochen lang nicht widerspricht.")
+    query = SnippetQuery({"genehmigung": 1.0, "vereinbarung": 1.0, "aufsichtsbehörde": 1.0},
+                         asked_facts("Wie lange dauert die Genehmigung einer Vereinbarung bei der Aufsichtsbehörde?"))
     assert "vier Wochen" in make_snippet(approval, query, _tokens, max_chars=100)
     assert asked_facts("Wann gilt eine Kommune nicht als Unternehmerin?") == frozenset()  # conditions, no date
     assert cited_provisions("Welche Fälle nennt § 2b Abs. 3 UStG?") == {"§ 2b", "§ 2b Abs. 3"}
