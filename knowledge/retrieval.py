@@ -265,6 +265,9 @@ def retrieve(
         level = "high"
     else:
         level = model.level(score)
+        if level == "high" and not filters.any and _unknown_nouns(
+                snapshot, snapshot.lexical.analyzer.words(understood.text), understood.text):
+            level = "low"  # "Wie kündige ich meinen Handyvertrag?": the base knows none of the nouns asked about
     return Answer(
         question=understood.text,
         answered=level == "high",
@@ -336,5 +339,6 @@ def _unknown_nouns(snapshot: SearchSnapshot, words: list[str], question: str) ->
     """The question's capitalised content words when the knowledge base uses none of them."""
     nouns = _capitalised(question, 5)
     content_nouns = [w for w in words if w in nouns]
-    unknown = [w for w in content_nouns if not snapshot.lexical.is_known(w)]
+    unknown = [w for w in content_nouns  # "IKZ-Projekte": a hyphenated compound is known by its parts
+               if not any(snapshot.lexical.is_known(part) for part in (w, *w.split("-")) if len(part) >= 3)]
     return unknown if len(unknown) == len(content_nouns) else []  # none of the subject's nouns is known

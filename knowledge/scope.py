@@ -23,6 +23,7 @@ IN_SCOPE_TOPICS: tuple[str, ...] = (
     "Beispiele und Projekte der Zusammenarbeit: Standesamt, Bauhof, Vergabestelle, Kasse, Archiv, Feuerwehr",
     "Gemeinsame Ver- und Entsorgung: Abfall, Abwasser, Wasserversorgung, Energie, Klimaschutz",
     "Regionale Kooperation in Tourismus, Wirtschaftsförderung, Gewerbegebieten, Mobilität und Kultur",
+    "Gemeinsames Gewerbegebiet: Gewerbesteuer und Grundsteuer zwischen den beteiligten Kommunen aufteilen",
     "Öffentlich-rechtlicher Vertrag zwischen Behörden: Zulässigkeit, Schriftform, Nichtigkeit, Kündigung",
     "Veranstaltungen, Workshops und Webinare zur interkommunalen Zusammenarbeit",
     "Ansprechpartner, Beratung und Kontakt zu einem Kooperationsprojekt",

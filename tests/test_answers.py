@@ -240,6 +240,14 @@ def test_generic_overviews_do_not_crowd_out_the_specific_answer(sample_kb: Knowl
         sample_kb.params = saved
 
 
+def test_subjects_the_base_does_not_know_are_not_answered_confidently(sample_kb: KnowledgeBase) -> None:
+    """No noun of the question occurs in the base: at most "not sure", however close the wording;
+    a cooperation question that shares a word with a citizen's matter is still answered."""
+    handy = sample_kb.ask("Wie kündige ich meinen Handyvertrag?", now=NOW)
+    assert not handy.answered and handy.level in ("low", "none")
+    assert sample_kb.ask("Wie teilen wir die Gewerbesteuer bei einem gemeinsamen Gewerbegebiet?", now=NOW).answered
+
+
 def test_places_with_typos_and_places_without_projects(sample_kb: KnowledgeBase) -> None:
     borken = sample_kb.ask("Standesammt Kreis Borkn", now=NOW)
     assert borken.filters.kreise == frozenset({"Kreis Borken"})
