@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 
+from knowledge.catalog import ChunkInfo
 from knowledge.search_index import SearchSnapshot
 from knowledge.snippets import SnippetQuery, answering_strength
 
@@ -22,8 +23,17 @@ def answering_chunk(snapshot: SearchSnapshot, chunk_ids: list[int], dense: Mappi
         chunk = snapshot.chunks[cid]
         absatz = _ABSATZ_NUMBER.search(chunk.section)
         return (dense.get(cid, -1.0)
-                + answer_weight * answering_strength(chunk.text, query, tokenize, heading=chunk.section)
+                + answer_weight * answering_strength(chunk.text, query, tokenize, heading=heading_of(chunk),
+                                                     opening=not absatz or absatz.group(1) == "1")
                 + 0.1 * query.cites(chunk.section)  # "nach § 2b Abs. 3": that Absatz
                 - (later_absatz_penalty if absatz and absatz.group(1) != "1" else 0.0))
 
     return max(chunk_ids, key=score)
+
+
+def heading_of(chunk: ChunkInfo) -> str:
+    """What the passage sits under, as embedded: the heading, or a § with its title ("§ 55
+    Vergleichsvertrag"), whose words the passage itself need not repeat."""
+    if chunk.embed_text.endswith(chunk.text) and len(chunk.embed_text) > len(chunk.text) + 2:
+        return chunk.embed_text[: -len(chunk.text)].rstrip(": ")
+    return chunk.section

@@ -24,13 +24,18 @@ from knowledge.event_selection import (
     upcoming_events,
 )
 from knowledge.passage_choice import answering_chunk
-from knowledge.place_restrictions import distances_km, place_restricted_projects, topic_matches
+from knowledge.place_restrictions import (
+    distances_km,
+    place_restricted_projects,
+    topic_matches,
+)
 from knowledge.query_understanding import UnderstoodQuery
 from knowledge.search_index import SearchSnapshot
 from knowledge.snippets import (
     MAX_PROVISION_CHARS,
     MAX_SNIPPET_CHARS,
     SnippetQuery,
+    answer_words,
     ask_clause,
     asked_facts,
     cited_provisions,
@@ -195,7 +200,7 @@ def retrieve(
     asked = set(lexical_index.query_tokens(ask_clause(text)))
     focus = params.ask_clause_weight if asked else 1.0
     snippet_query = SnippetQuery({t: lexical_index.idf(t) * (focus if t in asked else 1.0)
-                                  for t in lexical_index.query_tokens(text)},
+                                  for t in lexical_index.query_tokens(answer_words(text))},
                                  facts, cited_provisions(understood.text))
     hits = []
     item_candidates: dict[ItemKey, list[int]] = defaultdict(list)

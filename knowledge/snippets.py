@@ -34,8 +34,10 @@ _COUNT = re.compile(rf"\b\d[\d.,]*\b|\b(?:{_NUMBER_WORDS})\w*\b", re.I)
 # "„Nutzerkonto“ ist …", "Bauaufträge sind Verträge über …", "… im Sinne dieses Gesetzes sind …"
 _DEFINITION = re.compile(
     r"[„\"»][^“\"«]{2,60}[“\"«]\s+(?:im Sinne [^,;]{3,60}?\s+)?(?:ist|sind|bezeichnet|bedeutet|meint)\b"
-    r"|\bim Sinne (?:dieses|des) [^,;]{2,40}?\s+(?:ist|sind)\b"
-    r"|^(?:\(\d+[a-z]?\)\s*)?(?:Ein|Eine|Der|Die|Das)?\s*[A-ZÄÖÜ][\wäöüß-]+\s+(?:ist|sind)\s+(?:ein|eine|der|die|das|Verträge|alle)\b",
+    r"|\bim Sinne (?:dieses|dieser) [^,;]{2,40}?\s+(?:ist|sind)\b"
+    r"|^(?:\(\d+[a-z]?\)\s*)?(?:Ein|Eine|Der|Die|Das)?\s*(?:[A-ZÄÖÜ][a-zäöüß]+e[nrs]?\s+)?[A-ZÄÖÜ][\wäöüß-]+\s+"
+    r"(?:ist|sind)\s+(?:ein|eine|der|die|das|alle|[A-ZÄÖÜ][a-zäöüß]+(?:en|er|e|n)\b(?=[ ,]))\b"
+    r"|^(?:\(\d+[a-z]?\)\s*)?[A-ZÄÖÜ][\wäöüß-]+\s+ist,\s+wer\b",  # "Unternehmer ist, wer …"
 )
 
 FACT_CUES: dict[str, tuple[str, ...]] = {
@@ -95,6 +97,14 @@ _CLAUSE_BREAK = re.compile(r"\s[–—-]\s|[;:?!]|\.\s|,\s(?=(?:und\s)?(?:wie|wa
                            re.I)
 
 
+_BOILERPLATE = re.compile(r"\bim\s+sinne\s+(?:des|der|dieses|von)\b", re.I)
+
+
+def answer_words(question: str) -> str:
+    """The question without legal boilerplate whose words no answer needs ("im Sinne des UStG")."""
+    return _BOILERPLATE.sub(" ", question)
+
+
 def ask_clause(question: str) -> str:
     """The part of a chatty question that asks ("Wir sind … und wollen … – wie teilt man dann die
     Gewerbesteuer auf?" → "wie teilt man dann die Gewerbesteuer auf"); the whole question when no
@@ -132,6 +142,11 @@ class SnippetQuery:
     weights: dict[str, float]
     facts: frozenset[str] = frozenset()
     provisions: frozenset[str] = frozenset()
+
+    @property
+    def term(self) -> str:
+        """The question's rarest word: what a definition question asks about."""
+        return max(self.weights, key=self.weights.__getitem__, default="")
 
     @property
     def heads(self) -> dict[str, frozenset[str]]:
@@ -206,21 +221,23 @@ def _token_set(tokenize: Callable[[str], list[str]], text: str) -> frozenset[str
 
 
 def answering_strength(text: str, query: SnippetQuery, tokenize: Callable[[str], list[str]], *,
-                       heading: str = "") -> float:
+                       heading: str = "", opening: bool = False) -> float:
     """How well the best sentence of ``text`` (read under its ``heading``) answers the query, 0..~2:
     the share of the question's weighted words it contains, plus asked facts it states (used to
-    choose among an item's passages)."""
+    choose among an item's passages). ``opening``: the passage opens its section, so a heading
+    naming the asked term ("§ 55 Vergleichsvertrag") makes it the definition."""
     total = sum(query.weights.values())
     if not total:
         return 0.0
     sentences = passage_sentences(text)
     context = _token_set(tokenize, heading) if heading else frozenset()
-    best = max((_score(sentence, 0, query, tokenize, context) for sentence in sentences), default=0.0)
+    defines = opening and query.term in context
+    best = max((_score(sentence, 0, query, tokenize, context, defines) for sentence in sentences), default=0.0)
     return best / total
 
 
 def _score(sentence: str, position: int, query: SnippetQuery, tokenize: Callable[[str], list[str]],
-           context: frozenset[str] = frozenset()) -> float:
+           context: frozenset[str] = frozenset(), defines: bool = False) -> float:
     tokens = _token_set(tokenize, sentence) | context
     score = 0.0
     heads = query.heads
@@ -230,7 +247,8 @@ def _score(sentence: str, position: int, query: SnippetQuery, tokenize: Callable
         elif heads[stem] & tokens or stem in _suffixes(tokenize, sentence):
             score += 0.5 * weight  # "Förderantrag" ~ "Anträge", "Umsatz" ~ "Jahresumsatz"
     top_weight = max(query.weights.values(), default=1.0)
-    stated = [kind for kind in query.facts if FACT_PATTERNS[kind].search(sentence)]
+    stated = [kind for kind in query.facts if FACT_PATTERNS[kind].search(sentence)
+              or (kind == "definition" and defines)]
     score += top_weight * len(stated)
     if query.facts and not stated:
         score *= 0.5  # a sentence that states none of the asked facts cannot answer the question

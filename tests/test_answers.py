@@ -325,6 +325,10 @@ def test_calibration_is_computed_per_base_and_stored(statute_kb: KnowledgeBase, 
     ("Was versteht das GWB unter Bauaufträgen?", "§ 103 Abs. 3", "Bauaufträge sind Verträge"),
     ("Was steht in § 59 Abs. 2 VwVfG?", "§ 59 Abs. 2", "ferner nichtig"),
     ("Unter welchen Umständen ist ein öffentlich-rechtlicher Vertrag nichtig?", "§ 59 Abs. 1", "ist nichtig"),
+    # a § titled with the asked term defines it, though its text does not repeat the title
+    ("Was ist ein Vergleichsvertrag?", "§ 55", "gegenseitiges Nachgeben"),
+    # the GWB's name for what staff call an Inhouse-Vergabe (glossary)
+    ("Wann darf man inhouse vergeben?", "§ 108 Abs. 1", "nicht anzuwenden"),
 ])
 def test_the_answering_paragraph_is_shown_with_its_citation(statute_kb: KnowledgeBase, question: str, section: str,
                                                            passage: str) -> None:
