@@ -45,8 +45,8 @@ GENERIC_TOPIC_WORDS = {"kooperation", "zusammenarbeit", "interkommunal", "interk
 KIND_WORDS = {
     "event": ("veranstaltung", "termin", "webinar", "spotlight", "konferenz", "workshop", "tagung", "seminar",
               "event", "conference"),
-    "document": ("dokument", "leitfaden", "checkliste", "mustervertrag", "handreichung", "arbeitshilfe", "richtlinie",
-                 "document", "guide", "checklist", "template"),
+    "document": ("dokument", "leitfaden", "checkliste", "muster", "vorlage", "vordruck", "formular", "handreichung",
+                 "arbeitshilfe", "richtlinie", "document", "guide", "checklist", "template"),
 }
 PROJECT_LIST_WORDS = {"projekt", "projekte", "projekten", "beispiel", "beispiele", "beispielen", "kooperationen",
                       "liste", "zeig", "zeige", "zeigen", "alle", "projects", "examples", "list", "show", "all",

@@ -49,6 +49,7 @@ FACT_CUES: dict[str, tuple[str, ...]] = {
              "wann laeuft", "wann muss", "wann kann man", "an welchem tag", "deadline", "stichtag", "zeitraum",
              "dauer", "wie lange", "when", "how long", "termin"),
     "contact": ("kontakt", "ansprechpartner", "ansprechperson", "an wen", "wen kann", "wen muss", "zustaendig",
+                "erreiche", "erreichbar",
                 "e-mail", "email", "telefon", "contact", "who do i", "whom"),
     "count": ("wie viele", "wieviele", "anzahl", "how many"),
     "definition": ("was ist ein", "was ist der", "was ist die", "was ist das", "was sind ", "was versteht man",

@@ -248,6 +248,23 @@ def test_subjects_the_base_does_not_know_are_not_answered_confidently(sample_kb:
     assert sample_kb.ask("Wie teilen wir die Gewerbesteuer bei einem gemeinsamen Gewerbegebiet?", now=NOW).answered
 
 
+@pytest.mark.parametrize(("question", "expected"), [
+    # "Vorlage" asks for a document, though "gibts" usually asks for projects
+    ("gibts ne vorlage für ne öffentlich rechtliche vereinbarung", "D07-mustervertrag-oeffentlich-rechtliche-vereinbarung"),
+    # "ohne ausschreibung" is procurement law
+    ("kann unser bauhof für die nachbarn den winterdienst machen ohne ausschreibung", "D12-vergaberecht-inhouse-ikz"),
+    # "Geld vom Land" is funding
+    ("Ich hab gehört es gibt Geld vom Land wenn man kooperiert, stimmt das?", "F06"),
+])
+def test_colloquial_questions_find_what_they_mean(sample_kb: KnowledgeBase, question: str, expected: str) -> None:
+    answer = sample_kb.ask(question, now=NOW)
+    assert answer.answered and expected in ids(answer)[:2], ids(answer)
+
+
+def test_asking_how_to_reach_someone_asks_for_contact_details() -> None:
+    assert "contact" in asked_facts("Wer macht bei euch die Beratung und wie erreiche ich die?")
+
+
 def test_places_with_typos_and_places_without_projects(sample_kb: KnowledgeBase) -> None:
     borken = sample_kb.ask("Standesammt Kreis Borkn", now=NOW)
     assert borken.filters.kreise == frozenset({"Kreis Borken"})
