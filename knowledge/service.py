@@ -58,10 +58,8 @@ class IngestReport:
     chunks: int = 0
 
     def summary(self) -> str:
-        return (
-            f"{self.kind}: {self.counts}; {self.embedded} chunks embedded, {self.chunks} chunks in index; "
-            f"{len(self.problems)} problem(s)"
-        )
+        return (f"{self.kind}: {self.counts}; {self.embedded} chunks embedded, {self.chunks} chunks in index; "
+                f"{len(self.problems)} problem(s)")
 
 
 class KnowledgeBase(CatalogQueries):
@@ -81,9 +79,8 @@ class KnowledgeBase(CatalogQueries):
         self._anchors: Anchors | None = None
         self._calibration: Calibration | None = None
         self._probes: tuple[np.ndarray, np.ndarray] | None = None
-        # The published index generation this process answers from (None: a local index only);
-        # once a generation was loaded, the snapshot is not reloaded from the local index file,
-        # and the files beside the index (calibration) are those of the generation's folder.
+        # the published index generation answered from (None: the local index); once loaded, it
+        # pins the snapshot, and the files beside the index (calibration) are the generation's
         self.generation: int | None = None
         self._pinned = False
         self._active_index_dir: Path = settings.index_dir
@@ -105,6 +102,11 @@ class KnowledgeBase(CatalogQueries):
     @property
     def index_path(self) -> Path:
         return self.settings.index_dir / "vectors.npz"
+
+    @property
+    def served_index_path(self) -> Path:
+        """The index answered from: the local one, or that of the loaded published generation."""
+        return self._active_index_dir / self.index_path.name
 
     @property
     def calibration_path(self) -> Path:
@@ -330,9 +332,8 @@ class KnowledgeBase(CatalogQueries):
             return Answer(question, False, [], level="none", intent="smalltalk")
         snapshot = self.snapshot()
         search_text = expand_query(question)
-        understood = snapshot.gazetteer.understand(
-            question, expansion_terms(question), now=now, timezone=self.settings.timezone
-        )
+        understood = snapshot.gazetteer.understand(question, expansion_terms(question), now=now,
+                                                   timezone=self.settings.timezone)
         if previous is not None:
             previous_text, previous_filters = previous
             merged = understood.filters.merged_into(previous_filters)
@@ -342,9 +343,7 @@ class KnowledgeBase(CatalogQueries):
             understood = UnderstoodQuery(question, merged, residual, understood.period or before.period)
             search_text = f"{previous_text} {search_text}"
         vector = self.encoder.encode_queries([search_text[:MAX_EMBED_CHARS]])[0]
-        answer = retrieve(
-            snapshot, vector, understood, k=k, model=self.confidence_model(), params=self.params,
-            search_text=search_text, anchors=self.anchors(), now=now,
-        )
+        answer = retrieve(snapshot, vector, understood, k=k, model=self.confidence_model(), params=self.params,
+                          search_text=search_text, anchors=self.anchors(), now=now)
         answer.latency_ms = (time.perf_counter() - started) * 1000
         return answer

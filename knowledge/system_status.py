@@ -80,8 +80,9 @@ def collect_status(kb: KnowledgeBase, sources: list, *, started_at: datetime, no
                    sources_error: str | None = None) -> SystemStatus:
     """Gather the status (blocking: database and index file)."""
     try:
-        meta = VectorIndex.read_meta(kb.index_path)
-        built_at = datetime.fromtimestamp(kb.index_path.stat().st_mtime, UTC)
+        path = kb.served_index_path  # a replica answering from a published generation: that index
+        meta = VectorIndex.read_meta(path)
+        built_at = datetime.fromtimestamp(path.stat().st_mtime, UTC)
         if meta.get("built_at"):
             built_at = datetime.fromisoformat(meta["built_at"])
             built_at = built_at if built_at.tzinfo else built_at.replace(tzinfo=UTC)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from pathlib import Path
 
 import numpy as np
@@ -17,6 +18,7 @@ from knowledge.index_publication import (
     latest_generation,
 )
 from knowledge.service import KnowledgeBase
+from knowledge.system_status import collect_status
 from tests.conftest import make_settings
 
 
@@ -38,6 +40,11 @@ def test_a_generation_in_the_database_is_loaded_by_another_replica(tiny_kb, tmp_
     assert replica.generation == generation.id
     ours, theirs = tiny_kb.ask("gemeinsames Standesamt"), replica.ask("gemeinsames Standesamt")
     assert [h.id for h in theirs.hits] == [h.id for h in ours.hits] and theirs.answered == ours.answered
+    # /status of the replica describes the index it answers from, though it never built one itself
+    now = datetime.now(UTC)
+    status = collect_status(replica, [], started_at=now, now=now)
+    assert status.generation == generation.id and status.index_built_at is not None
+    assert status.index_chunks == collect_status(tiny_kb, [], started_at=now, now=now).index_chunks
 
 
 def test_a_damaged_generation_is_refused(tiny_kb, tmp_path, encoder) -> None:
