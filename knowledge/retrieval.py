@@ -13,7 +13,6 @@ from datetime import datetime
 import numpy as np
 
 from embeddings.fusion import reciprocal_rank_fusion
-from embeddings.lexical import fold
 from knowledge.answers import Answer, SearchHit
 from knowledge.catalog import ItemKey
 from knowledge.confidence import ConfidenceModel, Signals
@@ -30,6 +29,7 @@ from knowledge.place_restrictions import (
     topic_matches,
 )
 from knowledge.query_understanding import UnderstoodQuery
+from knowledge.question_nouns import distinctive_nouns, lexical_coverage, unknown_nouns
 from knowledge.search_index import SearchSnapshot
 from knowledge.snippets import (
     MAX_PROVISION_CHARS,
@@ -61,6 +61,7 @@ class RetrievalParams:
     passage_items: int = 3  # the passage choice runs for the first results (the answer and its runners-up)
     passage_pool: int = 12  # among each item's best-ranked passages
     distance_penalty: float = 0.001  # per km, for projects shown instead of the asked town's (≤ 0.3)
+    strong_match: float = 1.0  # relative dense (1 = the median in-scope probe) at which a match on the asked nouns answers
     hub_weight: float = 0.2  # minus this share of a passage's similarity to the generic question centroid
     ask_clause_weight: float = 3.0  # words of the asking clause of a chatty question count this much more
     later_absatz_penalty: float = 0.01  # a § states its rule in Abs. 1: later Absätze must be clearly better
@@ -77,15 +78,6 @@ class Anchors:
 
 _YEARS = re.compile(r"\b(?:19|20)\d\d\b")
 CONTEXT_WORDS = 14  # in longer questions that ask no list, a place is the asker's context, not a filter
-
-
-def lexical_coverage(words: list[str], text: str) -> float:
-    """Share of the question's content words (folded, stemmed prefix) found in ``text``."""
-    if not words:
-        return 0.0
-    haystack = fold(text)
-    found = sum(1 for w in words if w[: max(4, len(w) - 2)] in haystack)
-    return found / len(words)
 
 
 def retrieve(
@@ -243,8 +235,8 @@ def retrieve(
     restricted_ok = True
     if filters.restricts_projects:
         # beyond the filters, the question's distinctive words must occur in the best project
-        distinctive = _distinctive_nouns(snapshot, understood.residual_words, text)
-        unknown = _unknown_nouns(snapshot, understood.residual_words, understood.text)
+        distinctive = distinctive_nouns(snapshot, understood.residual_words, text)
+        unknown = unknown_nouns(snapshot, understood.residual_words, understood.text)
         top_text = " ".join(snapshot.chunks[c].embed_text for c in snapshot.item_chunks.get(ranked[0], ()))
         restricted_ok = understood.filter_only or (
             not unknown  # "Sperrmülltermin in Bocholt": the place is known, the subject is not
@@ -270,7 +262,9 @@ def retrieve(
         level = "high"
     else:
         level = model.level(score)
-        if level == "high" and not filters.any and _unknown_nouns(
+        if level != "high" and _strong_match(snapshot, understood, ranked[0], hits[0].dense, model, params):
+            level = "high"  # "Gibt es einen Bürgerbus?": the top item names it, as close as typical in-scope questions
+        if level == "high" and not filters.any and unknown_nouns(
                 snapshot, snapshot.lexical.analyzer.words(understood.text), understood.text):
             level = "low"  # "Wie kündige ich meinen Handyvertrag?": the base knows none of the nouns asked about
     return Answer(
@@ -323,27 +317,12 @@ def _signals(snapshot: SearchSnapshot, hits: list[SearchHit], understood: Unders
     )
 
 
-_SENTENCE_START = re.compile(r"(?:^|[.!?:]\s+)([A-ZÄÖÜ][\wäöüß-]*)")
-
-
-def _capitalised(text: str, min_length: int = 2) -> set[str]:
-    """Folded words written with a capital letter, except the first word of a sentence."""
-    starts = {m.start(1) for m in _SENTENCE_START.finditer(text)}
-    pattern = rf"(?<![\w-])[A-ZÄÖÜ][\wäöüß-]{{{min_length - 1},}}"
-    return {fold(m.group()) for m in re.finditer(pattern, text) if m.start() not in starts}
-
-
-def _distinctive_nouns(snapshot: SearchSnapshot, words: list[str], text: str) -> list[str]:
-    """Content words written as German nouns (capitalised) that the corpus uses, but not everywhere."""
-    nouns = _capitalised(text)
-    lexical = snapshot.lexical
-    return [w for w in words if w in nouns and lexical.is_known(w) and not lexical.is_common(w)]
-
-
-def _unknown_nouns(snapshot: SearchSnapshot, words: list[str], question: str) -> list[str]:
-    """The question's capitalised content words when the knowledge base uses none of them."""
-    nouns = _capitalised(question, 5)
-    content_nouns = [w for w in words if w in nouns]
-    unknown = [w for w in content_nouns  # "IKZ-Projekte": a hyphenated compound is known by its parts
-               if not any(snapshot.lexical.is_known(part) for part in (w, *w.split("-")) if len(part) >= 3)]
-    return unknown if len(unknown) == len(content_nouns) else []  # none of the subject's nouns is known
+def _strong_match(snapshot: SearchSnapshot, understood: UnderstoodQuery, top: ItemKey, dense: float,
+                  model: ConfidenceModel, params: RetrievalParams) -> bool:
+    """The top item names every distinctive noun of the question and is at least as similar to it as
+    the base's typical in-scope question is to its best passage: an answer, whatever the scope prior."""
+    if not params.strong_match or model.calibration.relative_dense(dense) < params.strong_match:
+        return False
+    nouns = distinctive_nouns(snapshot, understood.residual_words, understood.text)
+    text = " ".join(snapshot.chunks[c].embed_text for c in snapshot.item_chunks.get(top, ()))
+    return bool(nouns) and lexical_coverage(nouns, text) == 1.0

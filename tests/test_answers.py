@@ -265,6 +265,26 @@ def test_asking_how_to_reach_someone_asks_for_contact_details() -> None:
     assert "contact" in asked_facts("Wer macht bei euch die Beratung und wie erreiche ich die?")
 
 
+def test_a_strong_match_on_the_asked_nouns_outweighs_the_scope_prior(sample_kb: KnowledgeBase) -> None:
+    """A scope prior that withholds everything (as the fixed scope descriptions did for "Bürgerbus",
+    which resembles a timetable question): the item naming the asked noun, about as close as the
+    base's typical in-scope question is to its best passage, is still answered."""
+    from dataclasses import replace
+
+    question = "Wer kümmert sich gemeinsam um Fundtiere?"
+    saved_model, saved_params = sample_kb.model, sample_kb.params
+    sample_kb.model = ConfidenceModel(weights={**saved_model.weights, "scope": 0.0}, bias=-50.0)
+    try:
+        sample_kb.params = replace(saved_params, strong_match=0.0)
+        assert sample_kb.ask(question, now=NOW).level == "none"
+        sample_kb.params = replace(saved_params, strong_match=0.8)
+        answer = sample_kb.ask(question, now=NOW)
+        assert answer.answered and answer.best.id == "P121"
+        assert sample_kb.ask("Wie kündige ich meinen Handyvertrag?", now=NOW).level == "none"  # no noun it names
+    finally:
+        sample_kb.model, sample_kb.params = saved_model, saved_params
+
+
 def test_places_with_typos_and_places_without_projects(sample_kb: KnowledgeBase) -> None:
     borken = sample_kb.ask("Standesammt Kreis Borkn", now=NOW)
     assert borken.filters.kreise == frozenset({"Kreis Borken"})

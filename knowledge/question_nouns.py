@@ -1,0 +1,43 @@
+"""The nouns a question asks about, and whether the knowledge base knows them."""
+
+from __future__ import annotations
+
+import re
+
+from embeddings.lexical import fold
+from knowledge.search_index import SearchSnapshot
+
+
+def lexical_coverage(words: list[str], text: str) -> float:
+    """Share of the question's content words (folded, stemmed prefix) found in ``text``."""
+    if not words:
+        return 0.0
+    haystack = fold(text)
+    found = sum(1 for w in words if w[: max(4, len(w) - 2)] in haystack)
+    return found / len(words)
+
+
+_SENTENCE_START = re.compile(r"(?:^|[.!?:]\s+)([A-ZÄÖÜ][\wäöüß-]*)")
+
+
+def capitalised(text: str, min_length: int = 2) -> set[str]:
+    """Folded words written with a capital letter, except the first word of a sentence."""
+    starts = {m.start(1) for m in _SENTENCE_START.finditer(text)}
+    pattern = rf"(?<![\w-])[A-ZÄÖÜ][\wäöüß-]{{{min_length - 1},}}"
+    return {fold(m.group()) for m in re.finditer(pattern, text) if m.start() not in starts}
+
+
+def distinctive_nouns(snapshot: SearchSnapshot, words: list[str], text: str) -> list[str]:
+    """Content words written as German nouns (capitalised) that the corpus uses, but not everywhere."""
+    nouns = capitalised(text)
+    lexical = snapshot.lexical
+    return [w for w in words if w in nouns and lexical.is_known(w) and not lexical.is_common(w)]
+
+
+def unknown_nouns(snapshot: SearchSnapshot, words: list[str], question: str) -> list[str]:
+    """The question's capitalised content words when the knowledge base uses none of them."""
+    nouns = capitalised(question, 5)
+    content_nouns = [w for w in words if w in nouns]
+    unknown = [w for w in content_nouns  # "IKZ-Projekte": a hyphenated compound is known by its parts
+               if not any(snapshot.lexical.is_known(part) for part in (w, *w.split("-")) if len(part) >= 3)]
+    return unknown if len(unknown) == len(content_nouns) else []  # none of the subject's nouns is known
