@@ -36,13 +36,19 @@ def upcoming_events(snapshot: SearchSnapshot, now: datetime | None) -> set[ItemK
             if item.kind == "event" and item.start is not None and item.start >= now and not item.cancelled}
 
 
-def events_at_places(snapshot: SearchSnapshot, filters: QueryFilters) -> set[ItemKey]:
+_AT_PLACE = re.compile(r"\b(?:in|im|am|bei|nach|at)\s+([A-ZÄÖÜ][\wäöüß-]{2,})")
+
+
+def events_at_places(snapshot: SearchSnapshot, filters: QueryFilters, question: str = "") -> set[ItemKey]:
     """Events whose location names an asked town or Kreis, or a town of an asked Kreis
-    ("Was ist im Frühjahr in Fulda los?", "Termine im Kreis Borken")."""
-    if not filters.places:
-        return set()
+    ("Was ist im Frühjahr in Fulda los?", "Termine im Kreis Borken"); without a known place, a
+    name after "in" that an event's location uses ("Veranstaltungen in Marburg")."""
     gazetteer = snapshot.gazetteer
     names = {fold(town) for town in filters.towns}
+    if not filters.places:
+        names = {fold(m.group(1)) for m in _AT_PLACE.finditer(question)}
+        if not names:
+            return set()
     asked_kreise = {variant for kreis in filters.kreise for variant in _kreis_variants(kreis) if len(variant) >= 4}
     names |= asked_kreise
     found = set()

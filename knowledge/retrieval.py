@@ -147,7 +147,8 @@ def retrieve(
     # 3. boosts from recognised filters: projects satisfying every restriction come first
     asks_events = filters.kind == "event" or understood.period is not None
     # the place restricts projects, or events when the question asks for events
-    matching = events_at_places(snapshot, filters) if asks_events else {item.key for item in filtered_projects}
+    matching = (events_at_places(snapshot, filters, understood.text) if asks_events
+                else {item.key for item in filtered_projects})
     # none at the asked town: the nearest of the projects shown instead first
     far = distances_km(snapshot, filtered_projects, filters.towns) if place_note and not place_note.kreis else {}
     for key in item_score:
@@ -210,7 +211,7 @@ def retrieve(
         whole = provision or item.kind == "faq"  # units that are cited or written as one answer
         snippet = make_snippet(chunk.text, snippet_query, lexical_index.analyzer.tokens,
                                max_chars=MAX_PROVISION_CHARS if whole else MAX_SNIPPET_CHARS,
-                               lead=item.kind in ("faq", "project") or provision, whole=whole)
+                               lead=item.kind in ("faq", "project", "event") or provision, whole=whole)
         if item.kind == "project":  # "Seit wann …?", "Kontakt …": the project's own facts first
             own_facts = project_facts(understood.text, legal_form=item.legal_form, start_year=item.start_year,
                                       contact=item.contact, municipalities=item.municipalities)
@@ -247,7 +248,7 @@ def retrieve(
         )
     model = model or ConfidenceModel()
     score = model.score(signals)
-    if asks_events and filters.places:  # events at the place (the note on projects does not apply)
+    if asks_events and (filters.places or matching):  # events at the place (the note on projects does not apply)
         place_note = None
         at_place = bool(matching) and ranked[0] in matching
         level = ("high" if score >= model.low or understood.filter_only else model.level(score)) if at_place \

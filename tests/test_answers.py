@@ -217,6 +217,9 @@ def test_event_questions_naming_a_place_or_a_topic(sample_kb: KnowledgeBase) -> 
     beside a period keeps the event on that topic first even when it falls outside the period."""
     muenster = sample_kb.ask("Gibt es Veranstaltungen in Münster?", now=NOW)
     assert muenster.answered and muenster.best.id == "E03" and muenster.place_note is None
+    aasee = sample_kb.ask("Welche Veranstaltungen finden am Aasee statt?", now=NOW)  # no municipality: the location
+    assert aasee.answered and aasee.best.id == "E03"
+    assert not aasee.best.snippet.startswith("…")  # an event's snippet opens with what it is about
     coesfeld = sample_kb.ask("Was ist nächstes Jahr im Kreis Coesfeld los?", now=NOW)
     assert coesfeld.best.id == "E09"  # Kreishaus in Coesfeld, a town of the Kreis
     winter = sample_kb.ask("Gibt es nächsten Monat was zum Winterdienst?", now=NOW)  # December: § 2b only
