@@ -16,21 +16,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
-from embeddings.vector_index import IndexMissing
-from knowledge.answers import Answer
-from knowledge.chat_state import answer_context, store_answer_context
-from knowledge.places import default_register
-from knowledge.service import KnowledgeBase
-from knowledge.settings import Settings
-from knowledge.small_talk import small_talk_kind
-
 from bot import callback_data
 from bot.answer_cache import AnswerCache
 from bot.browsing import Browsing, invalid_button
 from bot.cards import Cards
 from bot.commands import chat_command
-from bot.follow_ups import FollowUps, is_follow_up
 from bot.feedback_flow import FeedbackFlow
+from bot.follow_ups import FollowUps
 from bot.handoff_flow import AdvicePost, HandoffFlow
 from bot.inline_mode import InlineCard, inline_cards
 from bot.list_exports import ListExports
@@ -38,6 +30,13 @@ from bot.my_municipality import MyMunicipality, is_own_question
 from bot.question_log import QuestionLog
 from bot.replies import Button, Reply, text_span
 from bot.texts import t
+from embeddings.vector_index import IndexMissing
+from knowledge.answers import Answer
+from knowledge.chat_state import answer_context, store_answer_context
+from knowledge.places import default_register
+from knowledge.service import KnowledgeBase
+from knowledge.settings import Settings
+from knowledge.small_talk import small_talk_kind
 
 log = logging.getLogger(__name__)
 
@@ -94,13 +93,10 @@ class Conversation:
             if home is not None:  # "woran sind wir beteiligt?"
                 return self.my_municipality.overview(home, lang)
         previous = self.follow_ups.previous(turn.chat_key)
-        try:
-            follow_up = previous is not None and is_follow_up(question, self.kb.understand(question).filters)
-            answer = self.kb.ask(
-                question, k=SEARCH_K,
-                previous=(previous.search_text, previous.filters) if follow_up and previous else None,
-                now=self.clock(),
-            )
+        try:  # the knowledge base decides whether the question refines the previous one
+            answer = self.kb.ask(question, k=SEARCH_K, now=self.clock(),
+                                 previous=(previous.search_text, previous.filters) if previous else None)
+            follow_up = answer.follow_up
         except IndexMissing:
             log.warning("question asked but the search index is missing")
             return Reply().add(text_span("index_missing", lang))

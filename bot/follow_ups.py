@@ -1,4 +1,4 @@
-"""Follow-up questions: each chat's previous question, and whether a new message refines it."""
+"""Each chat's previous question, kept for follow-ups (whether a message is one: knowledge.follow_up)."""
 
 from __future__ import annotations
 
@@ -8,25 +8,12 @@ from datetime import datetime, timedelta
 
 from sqlalchemy.engine import Engine
 
-from knowledge.chat_state import forget_chat_contexts, previous_context, remember_context
-from knowledge.query_understanding import QueryFilters
-
-FOLLOW_UP_CUES = (
-    "und ", "und?", "nur ", "auch ", "aber ", "sowie ", "oder ", "dasselbe ", "das gleiche ", "ebenso ",
-    "what about", "how about", "and ", "only ", "also ", "same ", "or ",
+from knowledge.chat_state import (
+    forget_chat_contexts,
+    previous_context,
+    remember_context,
 )
-PLACE_CUES = ("im ", "in ", "bei ", "für ", "fuer ", "mit ", "ohne ", "als ")
-
-
-def is_follow_up(text: str, filters: QueryFilters) -> bool:
-    """Short messages that start like a refinement ("und im Kreis Borken?", "nur Zweckverbände")."""
-    lowered = " ".join(text.lower().split())
-    words = len(lowered.split())
-    if words > 8:
-        return False
-    if lowered.startswith(FOLLOW_UP_CUES):
-        return True
-    return filters.any and words <= 4 and lowered.startswith(PLACE_CUES)
+from knowledge.query_understanding import QueryFilters
 
 
 @dataclass(frozen=True)

@@ -81,6 +81,7 @@ class Answer:
     level: str = ""  # "high" | "low" | "none"; derived from ``answered`` when not set
     place_note: PlaceNote | None = None  # "no project in Olfen; projects of Kreis Coesfeld instead"
     intent: str = "question"  # or "smalltalk": greetings and thanks get a friendly reply, not a search
+    follow_up: bool = False  # it refined the chat's previous question ("und im Kreis Borken?")
 
     def __post_init__(self) -> None:
         if not self.level:

@@ -26,21 +26,27 @@ from knowledge.answers import Answer
 from knowledge.catalog_queries import CatalogQueries
 from knowledge.confidence import Calibration, ConfidenceModel, Signals
 from knowledge.db import create_db_and_tables, make_engine
+from knowledge.follow_up import is_follow_up, merged_question
 from knowledge.glossary import expand_query, expansion_terms
 from knowledge.index_publication import publish_generation
-from knowledge.indexing import MAX_EMBED_CHARS, approximate_params, build_vector_index, embed_missing
+from knowledge.indexing import (
+    MAX_EMBED_CHARS,
+    approximate_params,
+    build_vector_index,
+    embed_missing,
+)
 from knowledge.ingest.limits import IngestLimits
 from knowledge.ingest.records import LoadResult, Problem
-from knowledge.models import Chunk
-from knowledge.probes import IN_SCOPE_PROBES, OUT_OF_SCOPE_PROBES
-from knowledge.query_understanding import QueryFilters, UnderstoodQuery
-from knowledge.retrieval import Anchors, RetrievalParams, retrieve
-from knowledge.scope import IN_SCOPE_TOPICS, OUT_OF_SCOPE_TOPICS
-from knowledge.small_talk import small_talk_kind
-from knowledge.search_index import SearchSnapshot
-from knowledge.settings import Settings
 from knowledge.item_chunks import ChunkOptions
 from knowledge.kinds import ITEM_KINDS, ingest_kind
+from knowledge.models import Chunk
+from knowledge.probes import IN_SCOPE_PROBES, OUT_OF_SCOPE_PROBES
+from knowledge.query_understanding import QueryFilters
+from knowledge.retrieval import Anchors, RetrievalParams, retrieve
+from knowledge.scope import IN_SCOPE_TOPICS, OUT_OF_SCOPE_TOPICS
+from knowledge.search_index import SearchSnapshot
+from knowledge.settings import Settings
+from knowledge.small_talk import small_talk_kind
 from knowledge.store import UpsertCounts, remove_missing, sync_chunks, upsert_items
 
 log = logging.getLogger(__name__)
@@ -317,15 +323,13 @@ class KnowledgeBase(CatalogQueries):
         return self.index_path.exists()
 
     # --- questions ---------------------------------------------------------------------------------
-    def understand(self, question: str, *, now: datetime | None = None) -> UnderstoodQuery:
-        return self.snapshot().gazetteer.understand(question, now=now, timezone=self.settings.timezone)
-
     def ask(
         self, question: str, *, k: int = 5, previous: tuple[str, QueryFilters] | None = None,
         now: datetime | None = None,
     ) -> Answer:
-        """Answer a question; ``previous`` (text, filters) makes it a follow-up refinement.
-        ``now`` (default: the current time) anchors periods such as "nächsten Monat"."""
+        """Answer a question; ``previous`` (text, filters): the chat's previous question, which a
+        follow-up ("und im Kreis Borken?", see knowledge.follow_up) refines; ``answer.follow_up``
+        says whether it did. ``now`` (default: the current time) anchors periods ("nächsten Monat")."""
         started = time.perf_counter()
         now = now or datetime.now(UTC)
         if previous is None and small_talk_kind(question):
@@ -334,16 +338,13 @@ class KnowledgeBase(CatalogQueries):
         search_text = expand_query(question)
         understood = snapshot.gazetteer.understand(question, expansion_terms(question), now=now,
                                                    timezone=self.settings.timezone)
-        if previous is not None:
-            previous_text, previous_filters = previous
-            merged = understood.filters.merged_into(previous_filters)
-            # the follow-up keeps the previous question's content ("Standesamt" + "im Kreis Borken")
-            before = snapshot.gazetteer.understand(previous_text, now=now, timezone=self.settings.timezone)
-            residual = list(dict.fromkeys(before.residual_words + understood.residual_words))
-            understood = UnderstoodQuery(question, merged, residual, understood.period or before.period)
-            search_text = f"{previous_text} {search_text}"
+        follow_up = previous is not None and is_follow_up(question, understood.filters)
+        if follow_up and previous is not None:
+            understood = merged_question(snapshot.gazetteer, understood, *previous, now=now,
+                                         timezone=self.settings.timezone)
+            search_text = f"{previous[0]} {search_text}"
         vector = self.encoder.encode_queries([search_text[:MAX_EMBED_CHARS]])[0]
         answer = retrieve(snapshot, vector, understood, k=k, model=self.confidence_model(), params=self.params,
                           search_text=search_text, anchors=self.anchors(), now=now)
-        answer.latency_ms = (time.perf_counter() - started) * 1000
+        answer.latency_ms, answer.follow_up = (time.perf_counter() - started) * 1000, follow_up
         return answer

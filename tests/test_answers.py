@@ -410,3 +410,15 @@ def test_follow_up_refines_a_withheld_question(sample_kb: KnowledgeBase) -> None
     text = render_plain(follow)
     assert "Bezogen auf Ihre vorige Frage" in text
     assert "Nottuln" in text and "Standesamt" in text
+
+
+def test_the_knowledge_base_decides_whether_a_message_follows_up(sample_kb: KnowledgeBase) -> None:
+    """One place reads a message against the chat's previous question: a refinement is merged with
+    it (and says so), a new question is answered on its own."""
+    previous = ("Gibt es Beispiele für ein gemeinsames Standesamt?", sample_kb.ask(
+        "Gibt es Beispiele für ein gemeinsames Standesamt?", now=NOW).filters)
+    refined = sample_kb.ask("und im Kreis Coesfeld?", previous=previous, now=NOW)
+    assert refined.follow_up and refined.filters.kreise == {"Kreis Coesfeld"}
+    assert "Standesamt" in refined.best.title
+    fresh = sample_kb.ask("Wie hoch ist der Fördersatz für eine Machbarkeitsstudie?", previous=previous, now=NOW)
+    assert not fresh.follow_up and "Standesamt" not in fresh.search_text

@@ -7,10 +7,16 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from bot.callback_data import build, handler_pattern, is_unclaimed, item_ref, parse
-from bot.follow_ups import is_follow_up
-from bot.formatting import highlighted, inline_keyboard, render_html, render_plain, utf16_len
+from bot.formatting import (
+    highlighted,
+    inline_keyboard,
+    render_html,
+    render_plain,
+    utf16_len,
+)
 from bot.rate_limit import UserRateLimiter
 from bot.replies import Button, Reply, Span
+from knowledge.follow_up import is_follow_up
 from knowledge.query_understanding import QueryFilters
 from tests.fake_bot_api import parse_entities
 
