@@ -244,8 +244,7 @@ class Gazetteer:
         residual_words = [w for w in residual_words if not (w.isdigit() and len(w) == 4 and years != (None, None))]
         kind = next((k for k, stems in KIND_WORDS.items() if any(t.startswith(stems) for t in tokens)), None)
         project_list = kind is None and (
-            any(tok.split("-")[-1] in PROJECT_LIST_WORDS for tok in tokens)
-            or PROJECT_LIST_PHRASES.search(folded) is not None
+            any(tok.split("-")[-1] in PROJECT_LIST_WORDS for tok in tokens) or self._asks_who_does(folded)
         )
         content = [w for w in residual_words if w not in GENERIC_TOPIC_WORDS]
         list_intent = project_list or (plural and len(content) <= 2)
@@ -301,6 +300,20 @@ class Gazetteer:
         if self.register is not None and (municipality := self.register.resolve(town)) is not None:
             return municipality.kreis
         return None
+
+    def _asks_who_does(self, folded: str) -> bool:
+        """ "Gibt es / hat wer / kennt jemand …" asking for examples: unless "gibt es" is followed by
+        something other than a cooperation ("gibt es da eine Ausnahme", "gibt es Fördermittel")."""
+        for match in PROJECT_LIST_PHRASES.finditer(folded):
+            if not match.group().startswith("gibt"):
+                return True
+            following = re.findall(r"[a-z0-9-]+", folded[match.end():])[:5]
+            content = [w for w in following if len(w) >= 4 and w not in QUERY_NOISE]
+            if not content or any(w.startswith(("gemeinsam", "interkommunal", "koop", "zusammenarb", "verbund", "sowas",
+                                                "schon", "bereits", "irgendwo", "projekt", "beispiel", "modell"))
+                                  or w.split("-")[-1] in PROJECT_LIST_WORDS for w in following) or self._topics(content):
+                return True
+        return False
 
     def _topics(self, tokens: list[str]) -> set[str]:
         found: set[str] = set()

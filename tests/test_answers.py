@@ -422,3 +422,15 @@ def test_the_knowledge_base_decides_whether_a_message_follows_up(sample_kb: Know
     assert "Standesamt" in refined.best.title
     fresh = sample_kb.ask("Wie hoch ist der Fördersatz für eine Machbarkeitsstudie?", previous=previous, now=NOW)
     assert not fresh.follow_up and "Standesamt" not in fresh.search_text
+
+
+@pytest.mark.parametrize(("question", "lists_projects"), [
+    ("gibts irgendwo nen gemeinsammen bauhoff?", True),
+    ("Gibt es in NRW Beispiele für gemeinsame Musikschulen?", True),
+    ("gibt es sowas schon?", True),
+    ("Gibt es Fördermittel?", False),  # funding, not examples of cooperation
+    ("Müssen wir das ausschreiben oder gibt es da eine Ausnahme für Kommunen?", False),
+])
+def test_gibt_es_asks_for_examples_only_when_it_names_a_cooperation(sample_kb: KnowledgeBase, question: str,
+                                                                     lists_projects: bool) -> None:
+    assert sample_kb.snapshot().gazetteer.understand(question).filters.list_intent is lists_projects
