@@ -99,11 +99,13 @@ _PLACE_CUES = {"in", "im", "aus", "bei", "nach", "von", "fuer", "zwischen", "kre
                "stadt", "gemeinde", "of", "sind", "mit", "und"}
 
 
+_NOUN_CONTEXT = {"es", "der", "die", "das", "den", "dem", "des", "ein", "eine", "einen", "einem", "einer", "kein",
+                 "keine", "welche", "welcher", "welches", "welchem", "welchen", "viele", "mehr", "neue", "zu", "zur", "zum", "unter"}
+
+
 def _deliberate(question: str, start: int, text: str, mention) -> bool:
     """A place mention counts when it is written as a name (capitalised), spelled exactly, or follows
     a place cue ("in borkn", "kreis lipe"); lower-case near-misses of ordinary words do not."""
-    if text[:1].isupper():
-        return True
     folded = fold(text)
     names = {fold(mention.municipality.name)} if mention.municipality is not None else set()
     if mention.kreis:
@@ -111,7 +113,10 @@ def _deliberate(question: str, start: int, text: str, mention) -> bool:
     if folded in names:
         return True
     before = re.findall(r"[a-z]+", fold(question[:start]))
-    return bool(before) and before[-1] in _PLACE_CUES
+    if before and before[-1] in _PLACE_CUES:
+        return True
+    # capitalised, but German nouns are too: after an article ("gibt es Zahlen") it is a noun
+    return text[:1].isupper() and not (before and before[-1] in _NOUN_CONTEXT)
 
 
 class Gazetteer:
@@ -197,8 +202,8 @@ class Gazetteer:
             if position in used or len(token) < 6 or token in QUERY_NOISE:
                 continue
             before = tokens[position - 1] if position > 0 else ""
-            if token not in capitalised and before not in _PLACE_CUES:
-                continue  # "zahlen" is no typo of Ahlen
+            if (token not in capitalised or before in _NOUN_CONTEXT) and before not in _PLACE_CUES:
+                continue  # "zahlen", "gibt es Zahlen" are no typo of Ahlen
             close = difflib.get_close_matches(token, self._single_word_names, n=1, cutoff=0.86)
             if close:
                 name = close[0]

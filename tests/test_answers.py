@@ -434,3 +434,16 @@ def test_the_knowledge_base_decides_whether_a_message_follows_up(sample_kb: Know
 def test_gibt_es_asks_for_examples_only_when_it_names_a_cooperation(sample_kb: KnowledgeBase, question: str,
                                                                      lists_projects: bool) -> None:
     assert sample_kb.snapshot().gazetteer.understand(question).filters.list_intent is lists_projects
+
+
+@pytest.mark.parametrize(("question", "towns", "kreise"), [
+    ("gibt es Zahlen zu Einsparungen?", set(), set()),  # a noun after "es", not a typo of Ahlen
+    ("Unter welchem Namen läuft das?", set(), set()),  # not Kamen
+    ("Ist Coesfled dabei?", {"Coesfeld"}, set()),  # a typo written as a name
+    ("Wir sind aus Rosendal", {"Rosendahl"}, set()),
+    ("Standesammt Kreis Borkn", set(), {"Kreis Borken"}),
+])
+def test_capitalised_nouns_are_no_place_typos(sample_kb: KnowledgeBase, question: str, towns: set[str],
+                                              kreise: set[str]) -> None:
+    filters = sample_kb.snapshot().gazetteer.understand(question).filters
+    assert (set(filters.towns), set(filters.kreise)) == (towns, kreise)
