@@ -99,8 +99,11 @@ _PLACE_CUES = {"in", "im", "aus", "bei", "nach", "von", "fuer", "zwischen", "kre
                "stadt", "gemeinde", "of", "sind", "mit", "und"}
 
 
+_COOPERATION_CUES = ("gemeinsam", "interkommunal", "koop", "zusammenarb", "verbund", "sowas", "schon", "bereits",
+                     "irgendwo", "projekt", "beispiel", "modell")  # "gibt es …" asking for examples
 _NOUN_CONTEXT = {"es", "der", "die", "das", "den", "dem", "des", "ein", "eine", "einen", "einem", "einer", "kein",
-                 "keine", "welche", "welcher", "welches", "welchem", "welchen", "viele", "mehr", "neue", "zu", "zur", "zum", "unter"}
+                 "keine", "welche", "welcher", "welches", "welchem", "welchen", "viele", "mehr", "neue", "zu", "zur",
+                 "zum", "unter"}
 
 
 def _deliberate(question: str, start: int, text: str, mention) -> bool:
@@ -314,9 +317,9 @@ class Gazetteer:
                 return True
             following = re.findall(r"[a-z0-9-]+", folded[match.end():])[:5]
             content = [w for w in following if len(w) >= 4 and w not in QUERY_NOISE]
-            if not content or any(w.startswith(("gemeinsam", "interkommunal", "koop", "zusammenarb", "verbund", "sowas",
-                                                "schon", "bereits", "irgendwo", "projekt", "beispiel", "modell"))
-                                  or w.split("-")[-1] in PROJECT_LIST_WORDS for w in following) or self._topics(content):
+            names_cooperation = any(w.startswith(_COOPERATION_CUES) or w.split("-")[-1] in PROJECT_LIST_WORDS
+                                    for w in following)
+            if not content or names_cooperation or self._topics(content):
                 return True
         return False
 

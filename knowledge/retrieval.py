@@ -61,7 +61,7 @@ class RetrievalParams:
     passage_items: int = 3  # the passage choice runs for the first results (the answer and its runners-up)
     passage_pool: int = 12  # among each item's best-ranked passages
     distance_penalty: float = 0.001  # per km, for projects shown instead of the asked town's (≤ 0.3)
-    strong_match: float = 1.0  # relative dense (1 = the median in-scope probe) at which a match on the asked nouns answers
+    strong_match: float = 1.0  # relative dense (1: median in-scope probe) at which a match on the asked nouns answers
     hub_weight: float = 0.2  # minus this share of a passage's similarity to the generic question centroid
     ask_clause_weight: float = 3.0  # words of the asking clause of a chatty question count this much more
     later_absatz_penalty: float = 0.01  # a § states its rule in Abs. 1: later Absätze must be clearly better
@@ -73,7 +73,7 @@ class Anchors:
 
     in_scope: np.ndarray
     out_of_scope: np.ndarray
-    generic: np.ndarray | None = None  # the centroid of generic in-scope questions (knowledge/probes.py)
+    generic: np.ndarray | None = None  # the unit centroid of generic in-scope questions (knowledge/probes.py)
 
 
 _YEARS = re.compile(r"\b(?:19|20)\d\d\b")
@@ -129,7 +129,7 @@ def retrieve(
         fused = {c: dense.get(c, -1.0) + params.lexical_weight * lexical.get(c, 0.0) / max_lexical for c in cand}
     if params.hub_weight and anchors is not None and anchors.generic is not None:
         # passages close to every generic question (introductions, overviews) answer none in particular
-        hub = snapshot.vectors.scores_for(anchors.generic / np.linalg.norm(anchors.generic), cand)
+        hub = snapshot.vectors.scores_for(anchors.generic, cand)
         fused = {c: score - params.hub_weight * hub.get(c, 0.0) for c, score in fused.items()}
 
     # 2. group by item: best chunk represents the item
@@ -238,10 +238,9 @@ def retrieve(
         # beyond the filters, the question's distinctive words must occur in the best project
         distinctive = distinctive_nouns(snapshot, understood.residual_words, text)
         unknown = unknown_nouns(snapshot, understood.residual_words, understood.text)
-        top_text = " ".join(snapshot.chunks[c].embed_text for c in snapshot.item_chunks.get(ranked[0], ()))
         restricted_ok = understood.filter_only or (
             not unknown  # "Sperrmülltermin in Bocholt": the place is known, the subject is not
-            and (not distinctive or lexical_coverage(distinctive, top_text) > 0)
+            and (not distinctive or lexical_coverage(distinctive, _item_text(snapshot, ranked[0])) > 0)
         )
         restricted_ok = restricted_ok and bool(matching) and ranked[0] in matching and (
             not filters.topics or snapshot.items[ranked[0]].topic in filters.topics
@@ -325,5 +324,9 @@ def _strong_match(snapshot: SearchSnapshot, understood: UnderstoodQuery, top: It
     if not params.strong_match or model.calibration.relative_dense(dense) < params.strong_match:
         return False
     nouns = distinctive_nouns(snapshot, understood.residual_words, understood.text)
-    text = " ".join(snapshot.chunks[c].embed_text for c in snapshot.item_chunks.get(top, ()))
-    return bool(nouns) and lexical_coverage(nouns, text) == 1.0
+    return bool(nouns) and lexical_coverage(nouns, _item_text(snapshot, top)) == 1.0
+
+
+def _item_text(snapshot: SearchSnapshot, key: ItemKey) -> str:
+    """All passages of an item as embedded (with title and headings)."""
+    return " ".join(snapshot.chunks[c].embed_text for c in snapshot.item_chunks.get(key, ()))

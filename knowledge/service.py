@@ -274,7 +274,7 @@ class KnowledgeBase(CatalogQueries):
     def anchors(self) -> Anchors:
         """Vectors of the in-scope and out-of-scope descriptions, encoded once per process."""
         if self._anchors is None:
-            generic = self._probe_vectors()[0].mean(axis=0)  # the direction of a generic question
+            generic = (mean := self._probe_vectors()[0].mean(axis=0)) / np.linalg.norm(mean)  # a generic question
             self._anchors = Anchors(self.encoder.encode_passages(list(IN_SCOPE_TOPICS)),
                                     self.encoder.encode_passages(list(OUT_OF_SCOPE_TOPICS)), generic)
         return self._anchors

@@ -94,8 +94,8 @@ _ASK_CUES = re.compile(
     r"\b(?:wie|was|welche\w*|wer|wo|wobei|worauf|woran|wann|warum|weshalb|wieso|gibt es|gibts|muss|müssen|"
     r"kann|können|darf|dürfen|brauch\w*|soll\w*|how|what|which|who|where|when|why|is there|are there|can|must)\b",
     re.I)
-_CLAUSE_BREAK = re.compile(r"\s[–—-]\s|[;:?!]|\.\s|,\s(?=(?:und\s)?(?:wie|was|welche\w*|wer|wo|worauf|wann|gibt|muss|kann|darf)\b)",
-                           re.I)
+_CLAUSE_BREAK = re.compile(
+    r"\s[–—-]\s|[;:?!]|\.\s|,\s(?=(?:und\s)?(?:wie|was|welche\w*|wer|wo|worauf|wann|gibt|muss|kann|darf)\b)", re.I)
 
 
 _BOILERPLATE = re.compile(r"\bim\s+sinne\s+(?:des|der|dieses|von)\b", re.I)
@@ -119,8 +119,8 @@ def ask_clause(question: str) -> str:
 
 _LAW = r"(?:[a-zäöü]{1,6}g|gwb|bgb|go|gemo|hgo|tvöd)\b"  # UStG, GkG, VwVfG, OZG, GWB, … (as typed: "ustg")
 _CITED = re.compile(
-    r"(?:(?P<sign>§|Art(?:ikel|\.)?|Paragra(?:ph|f)(?:en)?|Para\.?)\s*|\b(?=\d{1,3}[a-z]?\s+(?:(?:Abs\.?|Absatz)\s*\d+[a-z]?\s+)?"
-    rf"{_LAW}))(?P<number>\d{{1,3}}[a-z]?)\b(?:\s*(?:Abs\.?|Absatz)\s*(?P<absatz>\d+[a-z]?))?", re.I)
+    r"(?:(?P<sign>§|Art(?:ikel|\.)?|Paragra(?:ph|f)(?:en)?|Para\.?)\s*"
+    rf"|\b(?=\d{{1,3}}[a-z]?\s+(?:(?:Abs\.?|Absatz)\s*\d+[a-z]?\s+)?{_LAW}))(?P<number>\d{{1,3}}[a-z]?)\b(?:\s*(?:Abs\.?|Absatz)\s*(?P<absatz>\d+[a-z]?))?", re.I)
 
 
 def cited_provisions(question: str) -> frozenset[str]:

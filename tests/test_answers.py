@@ -253,7 +253,8 @@ def test_subjects_the_base_does_not_know_are_not_answered_confidently(sample_kb:
 
 @pytest.mark.parametrize(("question", "expected"), [
     # "Vorlage" asks for a document, though "gibts" usually asks for projects
-    ("gibts ne vorlage für ne öffentlich rechtliche vereinbarung", "D07-mustervertrag-oeffentlich-rechtliche-vereinbarung"),
+    ("gibts ne vorlage für ne öffentlich rechtliche vereinbarung",
+     "D07-mustervertrag-oeffentlich-rechtliche-vereinbarung"),
     # "ohne ausschreibung" is procurement law
     ("kann unser bauhof für die nachbarn den winterdienst machen ohne ausschreibung", "D12-vergaberecht-inhouse-ikz"),
     # "Geld vom Land" is funding
