@@ -4,6 +4,7 @@ replica heartbeats — on SQLite (one process) and on PostgreSQL (several)."""
 from __future__ import annotations
 
 import asyncio
+import functools
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -101,16 +102,25 @@ async def test_the_send_budget_holds_across_replicas(pg_url) -> None:
     create_db_and_tables(engines[0])
     with engines[0].begin() as connection:
         connection.execute(sa.text("DELETE FROM send_budget"))
-    budgets = [SendBudget(e, rate=20.0, name="test", sleep=sleep, wall=lambda: clock["t"]) for e in engines]
+    # the time each replica's budget last read (its take runs in a worker thread while the other
+    # replica's waits move the shared clock on): after acquire(), the time the token was granted
+    granted_at = [0.0, 0.0]
+
+    def wall(replica_index: int) -> float:
+        granted_at[replica_index] = clock["t"]
+        return clock["t"]
+
+    budgets = [SendBudget(e, rate=20.0, name="test", sleep=sleep, wall=functools.partial(wall, i))
+               for i, e in enumerate(engines)]
     taken: list[float] = []
 
-    async def replica(budget: SendBudget) -> None:
+    async def replica(index: int) -> None:
         for _ in range(15):
-            await budget.acquire()
-            taken.append(clock["t"])
+            await budgets[index].acquire()
+            taken.append(granted_at[index])
 
     try:
-        await asyncio.gather(*(replica(b) for b in budgets))
+        await asyncio.gather(*(replica(i) for i in range(len(budgets))))
     finally:
         for e in engines:
             e.dispose()
