@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import re
 from datetime import datetime
+from functools import lru_cache
 
 from embeddings.lexical import fold
 from knowledge.catalog import ItemKey
+from knowledge.places import MunicipalRegister
 from knowledge.query_understanding import QueryFilters, UnderstoodQuery, _kreis_variants
 from knowledge.search_index import SearchSnapshot
 
@@ -59,9 +61,16 @@ def events_at_places(snapshot: SearchSnapshot, filters: QueryFilters, question: 
         if any(re.search(rf"(?<![a-z]){re.escape(name)}(?![a-z])", where) for name in names):
             found.add(key)
             continue
-        if asked_kreise and gazetteer.register is not None:
-            kreise = {fold(m.municipality.kreis) for m in gazetteer.register.find_in_text(item.location)
-                      if m.municipality is not None and m.municipality.kreis}
-            if any(variant in asked_kreise for kreis in kreise for variant in _kreis_variants(kreis)):
-                found.add(key)
+        register = gazetteer.register
+        if asked_kreise and register is not None and _kreise_named(register, item.location) & asked_kreise:
+            found.add(key)
     return found
+
+
+@lru_cache(maxsize=4_096)
+def _kreise_named(register: MunicipalRegister, location: str) -> frozenset[str]:
+    """Every spelling of the Kreise whose municipalities a location names (event locations repeat
+    for every question: matched once)."""
+    return frozenset(variant for m in register.find_in_text(location)
+                     if m.municipality is not None and m.municipality.kreis
+                     for variant in _kreis_variants(fold(m.municipality.kreis)))

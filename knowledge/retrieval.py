@@ -188,7 +188,8 @@ def retrieve(
         ranked = _diversified(ranked, item_score, snapshot, params.kind_diversity)
     ranked = ranked[:k]
     # highlighted: the question's content words, topic words of a list question included
-    terms = list(dict.fromkeys(understood.residual_words + snapshot.lexical.analyzer.words(understood.text)))
+    question_words = snapshot.lexical.analyzer.words(understood.text)
+    terms = list(dict.fromkeys(understood.residual_words + question_words))
     lexical_index = snapshot.lexical
     asked = set(lexical_index.query_tokens(ask_clause(text)))
     focus = params.ask_clause_weight if asked else 1.0
@@ -264,8 +265,7 @@ def retrieve(
         level = model.level(score)
         if level != "high" and _strong_match(snapshot, understood, ranked[0], hits[0].dense, model, params):
             level = "high"  # "Gibt es einen Bürgerbus?": the top item names it, as close as typical in-scope questions
-        if level == "high" and not filters.any and unknown_nouns(
-                snapshot, snapshot.lexical.analyzer.words(understood.text), understood.text):
+        if level == "high" and not filters.any and unknown_nouns(snapshot, question_words, understood.text):
             level = "low"  # "Wie kündige ich meinen Handyvertrag?": the base knows none of the nouns asked about
     return Answer(
         question=understood.text,
