@@ -8,7 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from bot.replies import Reply, text_span
+from bot.replies import Reply
 
 Conversation = Any  # bot.conversation.Conversation (which dispatches through this table)
 Turn = Any  # bot.conversation.Turn

@@ -23,6 +23,9 @@ SEASONS = {"fruehjahr": (3, 5), "fruehling": (3, 5), "spring": (3, 5), "sommer":
            "herbst": (9, 11), "autumn": (9, 11), "fall": (9, 11), "winter": (12, 2)}
 _NEXT = r"(?:naechste[nmrs]?|kommende[nmrs]?|next|coming)"
 _THIS = r"(?:diese[nmrs]?|this|laufende[nmrs]?|aktuelle[nmrs]?)"
+# what events are called, also in compounds ("Jahrestagung", "Präsenztermin", "Infoveranstaltung")
+EVENT_NOUN = (r"[a-z]*(?:veranstaltung|termin|webinar|workshop|konferenz|kongress|tagung|seminar|forum|schulung|"
+              r"fortbildung|sprechstunde|exkursion|fachtag|spotlight)\w*|events?")
 _MONTH_NAMES = "|".join(sorted(MONTHS, key=len, reverse=True))
 
 
@@ -58,12 +61,15 @@ def period_in(question: str, now: datetime, timezone: str = "Europe/Berlin") -> 
     def found(pattern: str) -> re.Match[str] | None:
         return re.search(rf"(?<![a-z]){pattern}(?![a-z])", text)
 
-    if m := found(r"(?:naechste[nmrs]?|kommende[nmrs]?|next|upcoming|demnaechst|bald)(?:\s+(?:veranstaltung\w*|termin\w*|event\w*|webinar\w*|workshop\w*|konferenz\w*|seminar\w*))?"):
-        if not re.match(r"(?:naechste|kommende|next|coming)[nmrs]?\s+(?:woche|monat|jahr|week|month|year)", text[m.start():]):
+    if m := found(rf"(?:naechste[nmrs]?|kommende[nmrs]?|next|upcoming|demnaechst|bald)(?:\s+{EVENT_NOUN})?"):
+        if not re.match(r"(?:naechste|kommende|next|coming)[nmrs]?\s+(?:woche|monat|jahr|week|month|year)\b", text[m.start():]):
             if m.group().split()[-1] not in ("naechste", "naechsten", "naechster", "naechstes", "naechstem",
                                              "kommende", "kommenden", "next", "upcoming") or m.group() in (
                     "demnaechst", "bald"):
                 return Period(_day(today, tz), _day(today + timedelta(days=366), tz), m.group())
+    if m := found(r"(?:noch\s+)?(?:vor|bis)\s+(?:zu\s+)?weihnachten|before\s+christmas"):
+        christmas = date(today.year if today <= date(today.year, 12, 24) else today.year + 1, 12, 24)
+        return Period(_day(today, tz), _day(christmas, tz), m.group())
     if m := found(r"heute|today"):
         return Period(_day(today, tz), _day(today + timedelta(days=1), tz), m.group())
     if m := found(r"(?:uebermorgen)"):

@@ -32,8 +32,8 @@ from knowledge.query_vocabulary import (  # re-exported: callers import these fr
     legal_form_key as legal_form_key,
 )
 
-_EVENT_CUES = re.compile(r"(?<![a-z])(?:veranstalt|termin|event|webinar|workshop|konferenz|tagung|seminar|"
-                         r"spotlight|stattfind|was\s+(?:ist|steht|geht)\b.*\b(?:los|an)\b|"
+_EVENT_CUES = re.compile(r"(?:veranstalt|termin|(?<![a-z])events?\b|webinar|workshop|konferenz|kongress|tagung|seminar|"
+                         r"spotlight|stattfind|weihnachten|was\s+(?:ist|steht|geht)\b.*\b(?:los|an)\b|"
                          r"(?:naechste|kommende|diese)[nmrs]?\s+(?:woche|monat)|(?:next|this)\s+(?:week|month))")
 
 

@@ -29,6 +29,7 @@ from knowledge.place_restrictions import (
     topic_matches,
 )
 from knowledge.query_understanding import UnderstoodQuery
+from knowledge.regions import about_other_land
 from knowledge.question_nouns import distinctive_nouns, lexical_coverage, unknown_nouns
 from knowledge.search_index import SearchSnapshot
 from knowledge.snippets import (
@@ -202,9 +203,17 @@ def retrieve(
         item_candidates[snapshot.chunks[cid].item_key].append(cid)
     for rank, key in enumerate(ranked):
         item = snapshot.items[key]
-        if params.passage_weight and rank < params.passage_items and len(item_candidates[key]) > 1:
+        if params.passage_weight and rank < params.passage_items and len(snapshot.item_chunks.get(key, ())) > 1:
             # among the item's best-ranked passages, the one whose sentence answers the question
-            best_chunk[key] = answering_chunk(snapshot, item_candidates[key][:params.passage_pool], dense,
+            pool = item_candidates[key][:params.passage_pool]
+            # a provision the question names ("was steht in § 2b Abs. 3") is a choice even where the
+            # search did not reach it
+            rest = [c for c in snapshot.item_chunks.get(key, ()) if c not in pool and c in snapshot.chunks
+                    and snippet_query.cites(snapshot.chunks[c].section)]
+            if rest:
+                dense.update(snapshot.vectors.scores_for(query_vector, rest))
+                pool = pool + rest
+            best_chunk[key] = answering_chunk(snapshot, pool, dense,
                                               snippet_query, answer_weight=params.passage_weight,
                                               later_absatz_penalty=params.later_absatz_penalty)
         chunk = snapshot.chunks[best_chunk[key]]
@@ -267,6 +276,8 @@ def retrieve(
             level = "high"  # "Gibt es einen Bürgerbus?": the top item names it, as close as typical in-scope questions
         if level == "high" and not filters.any and unknown_nouns(snapshot, question_words, understood.text):
             level = "low"  # "Wie kündige ich meinen Handyvertrag?": the base knows none of the nouns asked about
+    if level == "high" and about_other_land(understood.text, snapshot.laender):
+        level = "low"  # "Förderung auch in Bayern?" on an NRW base: its rules do not answer for another Land
     return Answer(
         question=understood.text,
         answered=level == "high",

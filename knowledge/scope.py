@@ -44,6 +44,7 @@ OUT_OF_SCOPE_TOPICS: tuple[str, ...] = (
     "Hundesteuer, Grundsteuer, Gewerbesteuer: Hebesatz und Steuersatz einer bestimmten Stadt",
     "Bankverbindung, IBAN oder Kassenzeichen einer Stadtkasse",
     "Wer ist Bürgermeister, Landrat oder Ratsmitglied einer Stadt",
+    "Kita-Platz, Schulplatz oder Betreuung für mein eigenes Kind suchen und anmelden",
     "Kreisumlage, Haushaltsplan und Schulden einer bestimmten Kommune",
     # personal matters of employees and citizens
     "Urlaubsanspruch, Gehalt, Besoldungsgruppe, Überstunden und Arbeitszeit von Beschäftigten",
@@ -65,6 +66,7 @@ OUT_OF_SCOPE_TOPICS: tuple[str, ...] = (
     # general knowledge and software help
     "Excel-Formel, Word, Outlook, Passwort vergessen, Drucker funktioniert nicht",
     "Allgemeinwissen, Geschichte, Mathematik, Übersetzung und Rechtschreibung",
+    "Schreib mir ein Gedicht, einen Witz, eine Geschichte oder einen Liedtext",
     "Programmieren, künstliche Intelligenz, Chatbots und Computerspiele",
     "Immobilien kaufen, Miete, Nebenkosten und Mietrecht",
     "Weather forecast, sports results, recipes and travel",

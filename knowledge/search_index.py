@@ -22,6 +22,7 @@ from embeddings.vector_index import VectorIndex
 from knowledge.catalog import ChunkInfo, ItemInfo, ItemKey, load_chunks, load_items
 from knowledge.places import default_register
 from knowledge.query_understanding import Gazetteer, legal_form_key
+from knowledge.regions import covered_laender
 
 
 @dataclass
@@ -32,6 +33,7 @@ class SearchSnapshot:
     items: dict[ItemKey, ItemInfo]
     gazetteer: Gazetteer
     item_chunks: dict[ItemKey, list[int]] = field(default_factory=dict)
+    laender: frozenset[str] | None = None  # the Länder the base is about (knowledge/regions.py); None: any
 
     @classmethod
     def build(cls, session: Session, vectors: VectorIndex) -> "SearchSnapshot":
@@ -88,6 +90,7 @@ class SearchSnapshot:
             items=items,
             gazetteer=Gazetteer(items.values(), analyzer, default_register()),
             item_chunks=dict(item_chunks),
+            laender=covered_laender([c.text for c in chunks.values()] + [i.title for i in items.values()]),
         )
 
     def projects_matching(

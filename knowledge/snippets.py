@@ -23,6 +23,7 @@ _AMOUNT = re.compile(r"\d[\d.,]*\s*(?:€|euro|eur\b|prozent|%|mio|millionen|tsd
 _DATE = re.compile(
     r"\b\d{1,2}\.\s*(?:\d{1,2}\.|januar|februar|märz|april|mai|juni|juli|august|september|oktober|november|dezember)"
     r"|\b(?:bis zum|bis spätestens|spätestens|innerhalb von|frist|stichtag|jeweils zum)\b|\b(?:19|20)\d\d\b"
+    r"|\b(?:\d+\.|ersten|zweiten|dritten|vierten|fünften|sechsten|siebten|zehnten)\s+(?:Tag|Werktag|Woche|Monat)"
     r"|\b(?:\d+|eine[mnr]?|zwei|drei|vier|fünf|sechs|acht|neun|zehn|zwölf|achtzehn|vierundzwanzig)\s+"
     r"(?:bis\s+\w+\s+)?(?:arbeits)?(?:tage?n?|wochen?|monate?n?|jahre?n?)\b",  # durations: "vier Wochen"
     re.I,
@@ -36,6 +37,7 @@ _DEFINITION = re.compile(
     r"[„\"»][^“\"«]{2,60}[“\"«]\s+(?:im Sinne [^,;]{3,60}?\s+)?(?:ist|sind|bezeichnet|bedeutet|meint)\b"
     r"|\bim Sinne (?:dieses|dieser) [^,;]{2,40}?\s+(?:ist|sind)\b"
     r"|^(?:\(\d+[a-z]?\)\s*)?(?:Ein|Eine|Der|Die|Das)?\s*(?:[A-ZÄÖÜ][a-zäöüß]+e[nrs]?\s+)?[A-ZÄÖÜ][\wäöüß-]+\s+"
+    r"(?:(?:eines|einer|des|der)\s+[A-ZÄÖÜ][\wäöüß-]+\s+)?"
     r"(?:ist|sind)\s+(?:ein|eine|der|die|das|alle|[A-ZÄÖÜ][a-zäöüß]+(?:en|er|e|n)\b(?=[ ,]))\b"
     r"|^(?:\(\d+[a-z]?\)\s*)?[A-ZÄÖÜ][\wäöüß-]+\s+ist,\s+wer\b",  # "Unternehmer ist, wer …"
 )
@@ -49,8 +51,8 @@ FACT_CUES: dict[str, tuple[str, ...]] = {
              "wann laeuft", "wann muss", "wann kann man", "an welchem tag", "deadline", "stichtag", "zeitraum",
              "dauer", "wie lange", "when", "how long", "termin"),
     "contact": ("kontakt", "ansprechpartner", "ansprechperson", "an wen", "wen kann", "wen muss", "zustaendig",
-                "erreiche", "erreichbar",
-                "e-mail", "email", "telefon", "contact", "who do i", "whom"),
+                "erreiche", "erreichbar", "mail", "telefon", "rufnummer", "anrufen", "contact", "who do i",
+                "whom", "phone"),
     "count": ("wie viele", "wieviele", "anzahl", "how many"),
     "definition": ("was ist ein", "was ist der", "was ist die", "was ist das", "was sind ", "was versteht man",
                    "wie definiert", "definition", "was bedeutet", "was heisst", "begriff", "what is a", "what is the",
@@ -62,7 +64,8 @@ _REFERRING = ("dies", "diese", "dieser", "dieses", "das ", "sie ", "er ", "es ",
 
 
 _LEGAL_FORM_CUES = ("rechtsform", "organisationsform", "legal form", "wie organisiert", "als was")
-_START_CUES = ("seit wann", "seit welchem", "gegruendet", "gestartet", "begonnen", "wann wurde", "wann hat",
+_START_CUES = ("seit wann", "seit welchem", "gegruendet", "gestartet", "begonnen", "angefangen", "in welchem jahr",
+               "welches jahr", "startjahr", "ins leben gerufen", "wann wurde", "wann hat",
                "since when", "founded", "started", "wie lange gibt", "wie lange schon")
 
 
@@ -84,10 +87,20 @@ def project_facts(question: str, *, legal_form: str | None, start_year: int | No
     return " ".join(parts)
 
 
+# definition questions the fixed cues miss: "Was versteht das OZG unter …", "Was ist umsatzsteuerlich
+# eine sonstige Leistung?", "Wann liegt eine Lieferung vor?"
+_DEFINITION_ASKED = re.compile(
+    r"\bversteh\w*\b.{0,60}\bunter\b|\bwas (?:ist|sind)\s+(?:\w+lich\s+|genau\s+)?(?:ein|eine|einer|der|die|das)\b"
+    r"|\bwann (?:liegt|liegen)\b.{0,60}\bvor\b")
+
+
 def asked_facts(question: str) -> frozenset[str]:
-    """The kinds of fact a question asks for: amount, date, contact, count."""
+    """The kinds of fact a question asks for: amount, date, contact, count, definition."""
     folded = f" {fold(question)} "
-    return frozenset(kind for kind, cues in FACT_CUES.items() if any(cue in folded for cue in cues))
+    kinds = {kind for kind, cues in FACT_CUES.items() if any(cue in folded for cue in cues)}
+    if _DEFINITION_ASKED.search(folded):
+        kinds.add("definition")
+    return frozenset(kinds)
 
 
 _ASK_CUES = re.compile(

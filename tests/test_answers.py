@@ -161,6 +161,9 @@ def test_the_asking_clause_of_a_chatty_question(question: str, clause: str) -> N
     ("Veranstaltungen 2027", "2027-01-01", "2028-01-01"),
     ("events next month", "2026-12-01", "2027-01-01"),
     ("Was ist nächstes Jahr los?", "2027-01-01", "2028-01-01"),
+    ("Gibt es noch vor Weihnachten eine Veranstaltung?", "2026-11-27", "2026-12-24"),
+    ("Wann ist die nächste Jahrestagung?", "2026-11-27", "2027-11-28"),  # a compound event noun: upcoming
+    ("Welche Präsenztermine gibt es im Sommer 2027?", "2027-06-01", "2027-09-01"),
 ])
 def test_periods_named_in_questions(question: str, start: str, end: str) -> None:
     period = period_in(question, NOW)
@@ -267,6 +270,37 @@ def test_colloquial_questions_find_what_they_mean(sample_kb: KnowledgeBase, ques
 
 def test_asking_how_to_reach_someone_asks_for_contact_details() -> None:
     assert "contact" in asked_facts("Wer macht bei euch die Beratung und wie erreiche ich die?")
+    assert "contact" in asked_facts("Mailadresse für das Projekt Lebensmittelüberwachung?")
+
+
+@pytest.mark.parametrize("question", [
+    "Was versteht das OZG eigentlich unter einer Verwaltungsleistung?",
+    "Was ist umsatzsteuerlich eine sonstige Leistung?",
+    "Wann liegt umsatzsteuerrechtlich eine Lieferung vor?",
+])
+def test_definition_questions_as_users_ask_them(question: str) -> None:
+    assert "definition" in asked_facts(question)
+
+
+def test_questions_that_are_no_definition_questions() -> None:
+    assert "definition" not in asked_facts("Was ist bei der Gründung eines Zweckverbands zu beachten?")
+
+
+def test_project_facts_asked_in_other_words(sample_kb: KnowledgeBase) -> None:
+    started = sample_kb.ask("In welchem Jahr hat die Kooperation beim Archiv angefangen?", now=NOW).best
+    assert started is not None and started.kind == "project"
+    assert started.snippet.startswith(f"Seit {started.item.start_year}.")
+    mail = sample_kb.ask("Mailadresse für das Projekt Lebensmittelüberwachung?", now=NOW).best
+    assert mail is not None and mail.snippet.startswith("Kontakt:") and "@" in mail.snippet
+
+
+def test_event_questions_in_users_words(sample_kb: KnowledgeBase) -> None:
+    """Compounds name events ("Präsenztermine", "Jahrestagung"), and "vor Weihnachten" is a period."""
+    summer = sample_kb.ask("Welche Präsenztermine gibt es im Sommer 2027?", now=NOW)
+    assert summer.answered and summer.best.kind == "event" and summer.best.item.start.month in (6, 7, 8)
+    christmas = sample_kb.ask("Gibt es noch vor Weihnachten eine Veranstaltung?", now=NOW)
+    assert christmas.answered and christmas.best.kind == "event"
+    assert christmas.best.item.start.date() < datetime(2026, 12, 24).date()
 
 
 def test_a_strong_match_on_the_asked_nouns_outweighs_the_scope_prior(sample_kb: KnowledgeBase) -> None:
@@ -365,6 +399,7 @@ def test_calibration_is_computed_per_base_and_stored(statute_kb: KnowledgeBase, 
      "für einen bestimmten Zweck"),
     ("Was versteht das GWB unter Bauaufträgen?", "§ 103 Abs. 3", "Bauaufträge sind Verträge"),
     ("Was steht in § 59 Abs. 2 VwVfG?", "§ 59 Abs. 2", "ferner nichtig"),
+    ("Was regelt § 60 Abs. 2 VwVfG?", "§ 60 Abs. 2", "Schriftform"),  # named: shown though the search ranks it low
     ("Unter welchen Umständen ist ein öffentlich-rechtlicher Vertrag nichtig?", "§ 59 Abs. 1", "ist nichtig"),
     # a § titled with the asked term defines it, though its text does not repeat the title
     ("Was ist ein Vergleichsvertrag?", "§ 55", "gegenseitiges Nachgeben"),

@@ -1,0 +1,66 @@
+"""The German Länder a question names, and the ones a knowledge base covers.
+
+A base is written for a region (the sample base: NRW; base B: Hessen). A question about another
+Land ("Gibt es eine Förderung für IKZ auch in Bayern?", "Wie funktioniert das bayerische KommZG?")
+is not answered with confidence from it, however similar its passages are: the funding rules,
+statutes and projects of one Land do not answer for another. Which Länder a base covers is read
+from the base itself (how often its passages name each Land), not configured.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterable
+
+from embeddings.lexical import fold
+
+# names, adjectives and the Land's own cooperation statutes, as folded text
+_LAENDER: dict[str, str] = {
+    "Baden-Württemberg": r"baden-wuerttemberg\w*|gkz\s+bw",
+    "Bayern": r"bayern|bayerisch\w*|kommzg",
+    "Berlin": r"berlin(?:er)?",
+    "Brandenburg": r"brandenburg\w*|gkgbbg",
+    "Bremen": r"bremen|bremisch\w*",
+    "Hamburg": r"hamburg(?:er|isch\w*)?",
+    "Hessen": r"hessen|hessisch\w*|kgg|hgo",
+    "Mecklenburg-Vorpommern": r"mecklenburg(?:-vorpommern)?|vorpommern",
+    "Niedersachsen": r"niedersachsen|niedersaechsisch\w*|nkomzg",
+    "Nordrhein-Westfalen": r"nordrhein-westfal\w*|nrw|gkg\s+nrw",
+    "Rheinland-Pfalz": r"rheinland-pfal\w*|rlp",
+    "Saarland": r"saarland\w*|saarlaendisch\w*",
+    "Sachsen": r"sachsen(?!-anhalt)|saechsisch\w*",
+    "Sachsen-Anhalt": r"sachsen-anhalt\w*",
+    "Schleswig-Holstein": r"schleswig-holstein\w*",
+    "Thüringen": r"thueringen|thueringisch\w*",
+}
+_PATTERNS = {land: re.compile(rf"(?<![\w-])(?:{pattern})(?![\w-])") for land, pattern in _LAENDER.items()}
+MIN_MENTIONS = 3  # a base naming no Land this often is region-neutral (federal statutes only, say)
+COVERED_SHARE = 0.1  # a Land named at least this share as often as the base's own Land is covered too
+
+
+def laender_named(text: str) -> frozenset[str]:
+    """The Länder a text names ("in Bayern", "nach dem GkG NRW", "hessische Kommunen")."""
+    folded = fold(text)
+    return frozenset(land for land, pattern in _PATTERNS.items() if pattern.search(folded))
+
+
+def covered_laender(texts: Iterable[str]) -> frozenset[str] | None:
+    """The Länder a base's passages cover; None when the base is not about any Land in particular."""
+    counts: Counter[str] = Counter()
+    for text in texts:
+        folded = fold(text)
+        for land, pattern in _PATTERNS.items():
+            counts[land] += len(pattern.findall(folded))
+    most = max(counts.values(), default=0)
+    if most < MIN_MENTIONS:
+        return None
+    return frozenset(land for land, count in counts.items() if count >= max(MIN_MENTIONS, COVERED_SHARE * most))
+
+
+def about_other_land(question: str, covered: frozenset[str] | None) -> bool:
+    """The question asks about a Land the base does not cover (and about none that it does)."""
+    if covered is None:
+        return False
+    named = laender_named(question)
+    return bool(named) and not named & covered
