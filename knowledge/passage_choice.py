@@ -23,7 +23,7 @@ def answering_chunk(snapshot: SearchSnapshot, chunk_ids: list[int], dense: Mappi
         chunk = snapshot.chunks[cid]
         absatz = _ABSATZ_NUMBER.search(chunk.section)
         return (dense.get(cid, -1.0)
-                + answer_weight * answering_strength(chunk.text, query, tokenize, heading=heading_of(chunk),
+                + answer_weight * answering_strength(chunk.text, query, tokenize, heading=heading_of(chunk, snapshot.items[chunk.item_key].title),
                                                      opening=not absatz or absatz.group(1) == "1")
                 + 0.1 * query.cites(chunk.section)  # "nach § 2b Abs. 3": that Absatz
                 - (later_absatz_penalty if absatz and absatz.group(1) != "1" else 0.0))
@@ -31,9 +31,16 @@ def answering_chunk(snapshot: SearchSnapshot, chunk_ids: list[int], dense: Mappi
     return max(chunk_ids, key=score)
 
 
-def heading_of(chunk: ChunkInfo) -> str:
+def heading_of(chunk: ChunkInfo, title: str = "") -> str:
     """What the passage sits under, as embedded: the heading, or a § with its title ("§ 55
-    Vergleichsvertrag"), whose words the passage itself need not repeat."""
+    Vergleichsvertrag"), whose words the passage itself need not repeat. Not the document's
+    ``title``, which every passage of the item shares ("… Onlinezugang zu Verwaltungsleistungen")."""
     if chunk.embed_text.endswith(chunk.text) and len(chunk.embed_text) > len(chunk.text) + 2:
-        return chunk.embed_text[: -len(chunk.text)].rstrip(": ")
+        context = chunk.embed_text[: -len(chunk.text)].rstrip(": ")
+        for name in (title, title.split(" – ")[0]) if title else ():
+            if context == name:
+                return ""
+            if context.startswith(f"{name} – "):
+                return context[len(name) + 3:]
+        return context
     return chunk.section

@@ -58,6 +58,7 @@ class RetrievalParams:
     period_boost: float = 1.0  # events in the period the question names
     passage_weight: float = 0.05  # within an item, the passage whose sentence answers the question best is shown
     contact_boost: float = 0.05  # "Wer ist Ansprechpartner …": items that name a contact
+    cite_boost: float = 0.02  # "nach § 2b UStG": items with a passage under the named provision
     kind_diversity: float = 0.01  # each further item of a kind already listed must be this much better
     passage_items: int = 3  # the passage choice runs for the first results (the answer and its runners-up)
     passage_pool: int = 12  # among each item's best-ranked passages
@@ -179,6 +180,13 @@ def retrieve(
             if item.cancelled:
                 item_score[key] -= 0.01
 
+    provisions = cited_provisions(understood.text)
+    if params.cite_boost and provisions:  # "nach § 2b UStG": the statute holding the named provision first
+        named = SnippetQuery({}, provisions=provisions)
+        for key in item_score:
+            if any(named.cites(section) for c in snapshot.item_chunks.get(key, ())
+                   if (section := snapshot.chunks[c].section).startswith(("§", "Art"))):
+                item_score[key] += params.cite_boost
     facts = asked_facts(understood.text)
     if params.contact_boost and "contact" in facts:
         for key in item_score:
@@ -196,7 +204,7 @@ def retrieve(
     focus = params.ask_clause_weight if asked else 1.0
     snippet_query = SnippetQuery({t: lexical_index.idf(t) * (focus if t in asked else 1.0)
                                   for t in lexical_index.query_tokens(answer_words(text))},
-                                 facts, cited_provisions(understood.text))
+                                 facts, provisions)
     hits = []
     item_candidates: dict[ItemKey, list[int]] = defaultdict(list)
     for cid in sorted(cand, key=lambda c: -fused.get(c, 0.0)):

@@ -370,10 +370,10 @@ def test_the_offered_examples_are_answered(sample_kb: KnowledgeBase) -> None:
 # --- another base: calibration carries over ---------------------------------------------------------------
 @pytest.fixture(scope="module")
 def statute_kb(tmp_path_factory: pytest.TempPathFactory, encoder) -> KnowledgeBase:
-    """A second, very different base: two real statutes and a few projects."""
+    """A second, very different base: three real statutes and a few projects."""
     kb = KnowledgeBase(make_settings(tmp_path_factory.mktemp("statutes")), encoder=encoder)
     kb.ingest("projects", FIXTURES / "tiny_projects.jsonl", source="tiny")
-    for name in ("R05-vwvfg-oerv.md", "R06-gwb-vergabe-auszug.md"):
+    for name in ("R03-ozg.md", "R05-vwvfg-oerv.md", "R06-gwb-vergabe-auszug.md"):
         kb.ingest("documents", REAL_LAW / name, source="real-law")
     yield kb
     kb.close()
@@ -403,6 +403,8 @@ def test_calibration_is_computed_per_base_and_stored(statute_kb: KnowledgeBase, 
     ("Unter welchen Umständen ist ein öffentlich-rechtlicher Vertrag nichtig?", "§ 59 Abs. 1", "ist nichtig"),
     # a § titled with the asked term defines it, though its text does not repeat the title
     ("Was ist ein Vergleichsvertrag?", "§ 55", "gegenseitiges Nachgeben"),
+    # the law's title names the term ("… Verwaltungsleistungen"): that makes no passage its definition
+    ("Was versteht das OZG eigentlich unter einer Verwaltungsleistung?", "§ 2 Abs. 3", "im Sinne dieses Gesetzes"),
     # the GWB's name for what staff call an Inhouse-Vergabe (glossary)
     ("Wann darf man inhouse vergeben?", "§ 108 Abs. 1", "nicht anzuwenden"),
 ])
