@@ -94,5 +94,8 @@ def cached_base(name: str, *, encoder=None) -> KnowledgeBase:
 
 
 def questions(name: str, split: str | None = None) -> list[EvalCase]:
-    """The blind question set of base ``name`` (bench/questions/<name>.jsonl), optionally one split."""
+    """The blind question set of base ``name`` (bench/questions/<name>.jsonl), optionally one split.
+    ``dev2``: the second blind development set (<name>_dev2.jsonl, written later, all for fitting)."""
+    if split == "dev2":
+        return load_cases(QUESTIONS_DIR / f"{name}_dev2.jsonl")
     return load_cases(QUESTIONS_DIR / f"{name}.jsonl", split=split)

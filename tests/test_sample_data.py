@@ -47,3 +47,15 @@ def test_sample_kb_has_upcoming_events_and_answers(sample_kb: KnowledgeBase) -> 
     answer = sample_kb.ask("Welche Projekte gibt es im Kreis Coesfeld?", k=10)
     assert answer.answered and all(hit.item.kreis == "Kreis Coesfeld" for hit in answer.hits[:5])
     assert not sample_kb.ask("Wer hat gestern das Bundesligaspiel gewonnen?").answered
+
+
+def test_the_second_blind_development_sets_keep_every_question_as_written() -> None:
+    """The labelled dev2 sets hold the blind questions unchanged, in order, all for fitting (dev)."""
+    from bench.bases import QUESTIONS_DIR, questions
+
+    for name in ("sample", "base_b"):
+        blind = [json.loads(line)["q"] for line in (QUESTIONS_DIR / f"{name}_dev2.blind.jsonl").open(encoding="utf-8")]
+        labelled = questions(name, "dev2")
+        assert [case.q for case in labelled] == blind
+        assert all(case.split == "dev" for case in labelled)
+        assert all(case.gold or case.type in ("ood", "smalltalk", "no_answer_in_base") for case in labelled)
