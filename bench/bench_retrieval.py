@@ -3,9 +3,10 @@
     python -m bench.bench_retrieval [--show-failures] [--no-write]
 
 Measured on the blind question sets (bench/questions/, written without reading the items): the
-rules are fitted on the *dev* splits and the *dev2* sets (bench/fit_confidence.py fits weights); the
+rules are fitted on the *dev* splits and the *dev2* sets (bench/fit_confidence.py fits the weights on
+the sample dev split); the
 *test* splits of both bases are reported and never tuned on. Cross-base: weights fitted on one
-base's dev split and dev2 set, measured on the other base's test split, in both directions.
+base's dev split, measured on the other base's test split, in both directions.
 """
 
 from __future__ import annotations
@@ -80,7 +81,7 @@ def main(argv: list[str] | None = None) -> dict:
     cross = ["| fitted on (dev split) | measured on (test split) | answerable withheld | out-of-domain withheld | hit@1 |",
              "|---|---|---|---|---|"]
     for fit_on, measure_on in (("sample", "base_b"), ("base_b", "sample")):
-        model = fit(*collect(bases[fit_on], questions(fit_on, "dev") + questions(fit_on, "dev2")))
+        model = fit(*collect(bases[fit_on], questions(fit_on, "dev")))
         for target in (measure_on, fit_on):
             m = run(bases[target], target, "test", model.with_calibration(bases[target].calibration())).summary()["overall"]
             results[f"fit:{fit_on}->{target}/test"] = m
@@ -123,7 +124,7 @@ out-of-domain withheld ≥ {TARGETS['ood_abstained']}, snippet ≥ {TARGETS['sni
 
 {chr(10).join(lines)}
 
-**Cross-base** — the same fitting procedure run on one base's dev and dev2 sets and measured on the test
+**Cross-base** — the same fitting procedure run on one base's dev split and measured on the test
 splits (each base keeps its own calibration, computed from the probe questions at index time):
 
 {chr(10).join(cross)}

@@ -15,24 +15,24 @@ from collections.abc import Iterable
 
 from embeddings.lexical import fold
 
-# names, adjectives and the Land's own cooperation statutes, as folded text
+# names (German and English), adjectives and the Land's own cooperation statutes, as folded text
 _LAENDER: dict[str, str] = {
     "Baden-Württemberg": r"baden-wuerttemberg\w*|gkz\s+bw",
-    "Bayern": r"bayern|bayerisch\w*|kommzg",
+    "Bayern": r"bayern|bayerisch\w*|kommzg|bavaria\w*",
     "Berlin": r"berlin(?:er)?",
     "Brandenburg": r"brandenburg\w*|gkgbbg",
     "Bremen": r"bremen|bremisch\w*",
     "Hamburg": r"hamburg(?:er|isch\w*)?",
-    "Hessen": r"hessen|hessisch\w*|kgg|hgo",
-    "Mecklenburg-Vorpommern": r"mecklenburg(?:-vorpommern)?|vorpommern",
-    "Niedersachsen": r"niedersachsen|niedersaechsisch\w*|nkomzg",
-    "Nordrhein-Westfalen": r"nordrhein-westfal\w*|nrw|gkg\s+nrw",
-    "Rheinland-Pfalz": r"rheinland-pfal\w*|rlp",
+    "Hessen": r"hessen|hessisch\w*|kgg|hgo|hesse|hessian",
+    "Mecklenburg-Vorpommern": r"mecklenburg(?:-vorpommern)?|vorpommern|western\s+pomerania",
+    "Niedersachsen": r"niedersachsen|niedersaechsisch\w*|nkomzg|lower\s+saxony",
+    "Nordrhein-Westfalen": r"nordrhein-westfal\w*|nrw|gkg\s+nrw|north\s+rhine-westphalia\w*",
+    "Rheinland-Pfalz": r"rheinland-pfal\w*|rlp|rhineland-palatinate",
     "Saarland": r"saarland\w*|saarlaendisch\w*",
-    "Sachsen": r"sachsen(?!-anhalt)|saechsisch\w*",
-    "Sachsen-Anhalt": r"sachsen-anhalt\w*",
+    "Sachsen": r"sachsen(?!-anhalt)|saechsisch\w*|(?<!lower\s)saxony(?!-anhalt)",
+    "Sachsen-Anhalt": r"sachsen-anhalt\w*|saxony-anhalt",
     "Schleswig-Holstein": r"schleswig-holstein\w*",
-    "Thüringen": r"thueringen|thueringisch\w*",
+    "Thüringen": r"thueringen|thueringisch\w*|thuringia\w*",
 }
 _PATTERNS = {land: re.compile(rf"(?<![\w-])(?:{pattern})(?![\w-])") for land, pattern in _LAENDER.items()}
 MIN_MENTIONS = 3  # a base naming no Land this often is region-neutral (federal statutes only, say)

@@ -16,6 +16,7 @@ def test_laender_are_recognised_by_name_adjective_and_statute() -> None:
     assert laender_named("Was regelt das GkG NRW zur Zweckvereinbarung?") == {"Nordrhein-Westfalen"}
     assert laender_named("hessische Kommunen und Niedersachsen") == {"Hessen", "Niedersachsen"}
     assert laender_named("Kooperation in Sachsen-Anhalt") == {"Sachsen-Anhalt"}
+    assert laender_named("Is there funding in Bavaria or Lower Saxony?") == {"Bayern", "Niedersachsen"}
     assert laender_named("Wie gründe ich einen Zweckverband?") == frozenset()
 
 
