@@ -5,7 +5,9 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 
-from knowledge.catalog import ChunkInfo
+import numpy as np
+
+from knowledge.catalog import ChunkInfo, ItemKey
 from knowledge.search_index import SearchSnapshot
 from knowledge.snippets import SnippetQuery, answering_strength
 
@@ -44,3 +46,23 @@ def heading_of(chunk: ChunkInfo, title: str = "") -> str:
                 return context[len(name) + 3:]
         return context
     return chunk.section
+
+
+def passage_pool(snapshot: SearchSnapshot, best_ranked: list[int], key: ItemKey, query: SnippetQuery,
+                 query_vector: np.ndarray, dense: dict[int, float]) -> list[int]:
+    """The passages of item ``key`` to choose from: its best-ranked ones, plus those under a
+    provision the question names ("Was steht in § 2b Abs. 3?") where the search did not reach
+    them (their similarity is added to ``dense``)."""
+    rest = [c for c in snapshot.item_chunks.get(key, ()) if c not in best_ranked and c in snapshot.chunks
+            and query.cites(snapshot.chunks[c].section)]
+    if rest:
+        dense.update(snapshot.vectors.scores_for(query_vector, rest))
+    return best_ranked + rest
+
+
+def holds_provision(snapshot: SearchSnapshot, key: ItemKey, provisions: frozenset[str]) -> bool:
+    """Whether item ``key`` is a statute with a passage under a named provision ("nach § 2b
+    UStG"); a guide whose heading merely mentions the § does not count."""
+    named = SnippetQuery({}, provisions=provisions)
+    return any(named.cites(section) for c in snapshot.item_chunks.get(key, ())
+               if (section := snapshot.chunks[c].section).startswith(("§", "Art")))

@@ -22,7 +22,7 @@ from knowledge.event_selection import (
     events_in_period,
     upcoming_events,
 )
-from knowledge.passage_choice import answering_chunk
+from knowledge.passage_choice import answering_chunk, holds_provision, passage_pool
 from knowledge.place_restrictions import (
     distances_km,
     place_restricted_projects,
@@ -182,11 +182,8 @@ def retrieve(
 
     provisions = cited_provisions(understood.text)
     if params.cite_boost and provisions:  # "nach § 2b UStG": the statute holding the named provision first
-        named = SnippetQuery({}, provisions=provisions)
         for key in item_score:
-            if any(named.cites(section) for c in snapshot.item_chunks.get(key, ())
-                   if (section := snapshot.chunks[c].section).startswith(("§", "Art"))):
-                item_score[key] += params.cite_boost
+            item_score[key] += params.cite_boost * holds_provision(snapshot, key, provisions)
     facts = asked_facts(understood.text)
     if params.contact_boost and "contact" in facts:
         for key in item_score:
@@ -213,14 +210,8 @@ def retrieve(
         item = snapshot.items[key]
         if params.passage_weight and rank < params.passage_items and len(snapshot.item_chunks.get(key, ())) > 1:
             # among the item's best-ranked passages, the one whose sentence answers the question
-            pool = item_candidates[key][:params.passage_pool]
-            # a provision the question names ("was steht in § 2b Abs. 3") is a choice even where the
-            # search did not reach it
-            rest = [c for c in snapshot.item_chunks.get(key, ()) if c not in pool and c in snapshot.chunks
-                    and snippet_query.cites(snapshot.chunks[c].section)]
-            if rest:
-                dense.update(snapshot.vectors.scores_for(query_vector, rest))
-                pool = pool + rest
+            pool = passage_pool(snapshot, item_candidates[key][:params.passage_pool], key, snippet_query,
+                                query_vector, dense)
             best_chunk[key] = answering_chunk(snapshot, pool, dense,
                                               snippet_query, answer_weight=params.passage_weight,
                                               later_absatz_penalty=params.later_absatz_penalty)
