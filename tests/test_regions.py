@@ -24,6 +24,8 @@ def test_a_base_covers_the_laender_its_passages_name() -> None:
     texts = ["Förderung in NRW", "nach dem GkG NRW", "Kommunen in Nordrhein-Westfalen", "wie in Bayern üblich"]
     assert covered_laender(texts) == {"Nordrhein-Westfalen"}
     assert covered_laender(["§ 1 Der Umsatzsteuer unterliegen …"]) is None  # federal law only: any Land
+    large = ["Kooperation in Hessen", "Bauhof", "Kasse", "Standesamt"] * 5_000  # read as an even sample
+    assert covered_laender(large) == {"Hessen"}
     assert about_other_land("Förderung in Bayern?", frozenset({"Nordrhein-Westfalen"}))
     assert not about_other_land("Kooperation zwischen NRW und Niedersachsen?", frozenset({"Nordrhein-Westfalen"}))
     assert not about_other_land("Förderung in Bayern?", None)
