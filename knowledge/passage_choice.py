@@ -25,7 +25,8 @@ def answering_chunk(snapshot: SearchSnapshot, chunk_ids: list[int], dense: Mappi
         chunk = snapshot.chunks[cid]
         absatz = _ABSATZ_NUMBER.search(chunk.section)
         return (dense.get(cid, -1.0)
-                + answer_weight * answering_strength(chunk.text, query, tokenize, heading=heading_of(chunk, snapshot.items[chunk.item_key].title),
+                + answer_weight * answering_strength(chunk.text, query, tokenize,
+                                                     heading=heading_of(chunk, snapshot.items[chunk.item_key].title),
                                                      opening=not absatz or absatz.group(1) == "1")
                 + 0.1 * query.cites(chunk.section)  # "nach § 2b Abs. 3": that Absatz
                 - (later_absatz_penalty if absatz and absatz.group(1) != "1" else 0.0))

@@ -34,8 +34,7 @@ _LAENDER: dict[str, str] = {
     "Schleswig-Holstein": r"schleswig-holstein\w*",
     "Thüringen": r"thueringen|thueringisch\w*|thuringia\w*",
 }
-_PATTERNS = {land: re.compile(rf"(?<![\w-])(?:{pattern})(?![\w-])") for land, pattern in _LAENDER.items()}
-# all Länder in one pass over a text (a base's passages are read once per index build)
+# all Länder in one pass over a text; the named group tells which Land matched
 _ANY = re.compile("|".join(rf"(?<![\w-])(?P<l{i}>{pattern})(?![\w-])" for i, pattern in enumerate(_LAENDER.values())))
 _GROUP_LAND = {f"l{i}": land for i, land in enumerate(_LAENDER)}
 MIN_MENTIONS = 3  # a base naming no Land this often is region-neutral (federal statutes only, say)
@@ -44,8 +43,7 @@ COVERED_SHARE = 0.1  # a Land named at least this share as often as the base's o
 
 def laender_named(text: str) -> frozenset[str]:
     """The Länder a text names ("in Bayern", "nach dem GkG NRW", "hessische Kommunen")."""
-    folded = fold(text)
-    return frozenset(land for land, pattern in _PATTERNS.items() if pattern.search(folded))
+    return frozenset(_GROUP_LAND[match.lastgroup] for match in _ANY.finditer(fold(text)) if match.lastgroup)
 
 
 SAMPLED_TEXTS = 2_000  # a base's region shows in an even sample of its passages (bounds start-up on large bases)
