@@ -20,6 +20,7 @@ from bm25s.stopwords import STOPWORDS_EN, STOPWORDS_GERMAN
 logging.getLogger("bm25s").setLevel(logging.WARNING)  # it logs every index build at DEBUG
 
 _WORD = re.compile(r"[0-9a-zA-ZäöüÄÖÜß]+(?:[-'][0-9a-zA-ZäöüÄÖÜß]+)*")
+MIN_MODIFIER, MIN_HEAD = 4, 5  # an unknown compound "jahres|umsatz" is searched by its known head
 _FOLD = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss", "é": "e", "è": "e"})
 
 
@@ -97,10 +98,20 @@ class LexicalIndex:
     def __len__(self) -> int:
         return len(self.ids)
 
-    def query_tokens(self, query: str) -> list[str]:
-        """The query's analysed tokens that occur in the corpus (unknown words spelling-corrected)."""
+    def query_tokens(self, query: str, *, heads: bool = False) -> list[str]:
+        """The query's analysed tokens that occur in the corpus (unknown words spelling-corrected;
+        ``heads``: an unknown compound by its known head, "Jahresumsatz" → "umsatz")."""
         words = [self.correct(w) for w in self.analyzer.words(query)]
-        return [t for t in dict.fromkeys(self.analyzer.stem(words)) if t in self._vocab]
+        tokens = (t if t in self._vocab else self._known_head(t) if heads else ""
+                  for t in self.analyzer.stem(words))
+        return [t for t in dict.fromkeys(tokens) if t]
+
+    def _known_head(self, token: str) -> str:
+        """An unknown compound's longest head that the corpus uses ("jahresumsatz" → "umsatz"), or ""."""
+        for start in range(MIN_MODIFIER, len(token) - MIN_HEAD + 1):
+            if token[start:] in self._vocab:
+                return token[start:]
+        return ""
 
     @property
     def max_idf(self) -> float:

@@ -9,7 +9,8 @@ import numpy as np
 
 from knowledge.catalog import ChunkInfo, ItemKey
 from knowledge.search_index import SearchSnapshot
-from knowledge.snippets import SnippetQuery, answering_strength
+from embeddings.lexical import LexicalIndex
+from knowledge.snippets import SnippetQuery, answer_words, answering_strength, ask_clause, asks_conditions
 
 _ABSATZ_NUMBER = re.compile(r"\bAbs\. (\d+[a-z]?)")
 
@@ -67,3 +68,14 @@ def holds_provision(snapshot: SearchSnapshot, key: ItemKey, provisions: frozense
     named = SnippetQuery({}, provisions=provisions)
     return any(named.cites(section) for c in snapshot.item_chunks.get(key, ())
                if (section := snapshot.chunks[c].section).startswith(("§", "Art")))
+
+
+def answer_query(lexical: LexicalIndex, search_text: str, question: str, facts: frozenset[str],
+                 provisions: frozenset[str], *, ask_clause_weight: float) -> SnippetQuery:
+    """What a snippet must answer: the words of ``search_text`` (the ``question`` with its glossary
+    additions) weighted by rarity, words of the asking clause ``ask_clause_weight`` times more."""
+    asked = set(lexical.query_tokens(ask_clause(search_text)))
+    focus = ask_clause_weight if asked else 1.0
+    return SnippetQuery({t: lexical.idf(t) * (focus if t in asked else 1.0)
+                         for t in lexical.query_tokens(answer_words(search_text), heads=True)}, facts, provisions,
+                        asks_conditions(question))

@@ -22,7 +22,7 @@ from knowledge.event_selection import (
     events_in_period,
     upcoming_events,
 )
-from knowledge.passage_choice import answering_chunk, holds_provision, passage_pool
+from knowledge.passage_choice import answer_query, answering_chunk, holds_provision, passage_pool
 from knowledge.place_restrictions import (
     distances_km,
     place_restricted_projects,
@@ -35,9 +35,6 @@ from knowledge.search_index import SearchSnapshot
 from knowledge.snippets import (
     MAX_PROVISION_CHARS,
     MAX_SNIPPET_CHARS,
-    SnippetQuery,
-    answer_words,
-    ask_clause,
     asked_facts,
     cited_provisions,
     make_snippet,
@@ -197,11 +194,8 @@ def retrieve(
     question_words = snapshot.lexical.analyzer.words(understood.text)
     terms = list(dict.fromkeys(understood.residual_words + question_words))
     lexical_index = snapshot.lexical
-    asked = set(lexical_index.query_tokens(ask_clause(text)))
-    focus = params.ask_clause_weight if asked else 1.0
-    snippet_query = SnippetQuery({t: lexical_index.idf(t) * (focus if t in asked else 1.0)
-                                  for t in lexical_index.query_tokens(answer_words(text))},
-                                 facts, provisions)
+    snippet_query = answer_query(lexical_index, text, understood.text, facts, provisions,
+                                 ask_clause_weight=params.ask_clause_weight)
     hits = []
     item_candidates: dict[ItemKey, list[int]] = defaultdict(list)
     for cid in sorted(cand, key=lambda c: -fused.get(c, 0.0)):

@@ -94,6 +94,17 @@ _DEFINITION_ASKED = re.compile(
     r"|\bwann (?:liegt|liegen)\b.{0,60}\bvor\b")
 
 
+_CONDITIONS_ASKED = re.compile(
+    r"\b(?:wann (?:greift|gilt|darf|duerfen|ist|sind|kann|koennen|liegt|liegen|muss|muessen)|unter welchen "
+    r"(?:voraussetzungen|bedingungen|umstaenden)|welche (?:voraussetzungen|bedingungen)|in welchen faellen"
+    r"|under what conditions|when (?:does|do|can|may|is|are))\b")
+
+
+def asks_conditions(question: str) -> bool:
+    """Whether the question asks for conditions, which a list states from its first item on."""
+    return bool(_CONDITIONS_ASKED.search(fold(question)))
+
+
 def asked_facts(question: str) -> frozenset[str]:
     """The kinds of fact a question asks for: amount, date, contact, count, definition."""
     folded = f" {fold(question)} "
@@ -156,6 +167,7 @@ class SnippetQuery:
     weights: dict[str, float]
     facts: frozenset[str] = frozenset()
     provisions: frozenset[str] = frozenset()
+    conditions: bool = False  # "Wann greift …?", "Unter welchen Voraussetzungen …?": a list from its start
 
     @property
     def term(self) -> str:
@@ -186,12 +198,16 @@ def make_snippet(text: str, query: SnippetQuery | None, tokenize: Callable[[str]
         return ""
     if whole and len(text) <= max_chars:
         return text
-    if query is None or tokenize is None or len(sentences) == 1:
-        return _trim(" ".join(sentences), max_chars) if len(text) > max_chars else text
+    if query is None or tokenize is None:
+        return _trim(text, max_chars)
+    if len(sentences) == 1:
+        return _focus(text, query, tokenize, max_chars)
     scores = [_score(sentence, position, query, tokenize) for position, sentence in enumerate(sentences)]
     if lead:
         scores[0] += 0.5 * max(query.weights.values(), default=1.0)
     best = max(range(len(sentences)), key=lambda i: scores[i])
+    if len(sentences[best]) > max_chars:  # one long enumeration: its answering item, under its lead-in
+        return ("… " if best > 0 else "") + _focus(sentences[best], query, tokenize, max_chars)
     chosen = [best]
     if fold(sentences[best]).startswith(_REFERRING) and best > 0:
         chosen.insert(0, best - 1)  # "Dies gilt …" needs the sentence it refers to
@@ -267,6 +283,33 @@ def _score(sentence: str, position: int, query: SnippetQuery, tokenize: Callable
     if query.facts and not stated:
         score *= 0.5  # a sentence that states none of the asked facts cannot answer the question
     return score - 0.01 * position
+
+
+# where a long sentence may be cut: before an enumerated item ("1.", "a)", "•") or after a ";"
+_PARTS = re.compile(r"\s+(?=(?:\d{1,2}\.|[a-z]\)|•)\s)|(?<=;)\s+")
+
+
+def _focus(sentence: str, query: SnippetQuery, tokenize: Callable[[str], list[str]], max_chars: int) -> str:
+    """A sentence too long to show whole ("(1) … wenn 1. …, 2. …, 3. …"), cut to the part that answers:
+    its lead-in, shortened, then the best-scoring enumerated item and what follows while it fits."""
+    if len(sentence) <= max_chars:
+        return sentence
+    parts = [part for part in _PARTS.split(sentence) if part.strip()]
+    if len(parts) < 2:
+        return _trim(sentence, max_chars)
+    scores = [_score(part, 0, query, tokenize) for part in parts]
+    best = max(range(len(parts)), key=lambda i: (scores[i], -i))
+    opening = _trim(sentence, max_chars)
+    if best == 0 or query.conditions or scores[best] <= _score(opening, 0, query, tokenize):
+        return opening  # the opening answers as well, or the conditions are asked: the list from its start
+    lead = _trim(parts[0], max_chars // 3)
+    body = [parts[best]]
+    for part in parts[best + 1:]:
+        if len(lead) + sum(len(p) + 1 for p in body) + len(part) + 3 > max_chars:
+            break
+        body.append(part)
+    gap = " … " if best > 1 and not lead.endswith("…") else " "
+    return lead + gap + _trim(" ".join(body), max_chars - len(lead) - len(gap))
 
 
 def _trim(text: str, max_chars: int) -> str:

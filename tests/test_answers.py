@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 import pytest
 
 from bench.bases import REAL_LAW_DIR
+from embeddings.lexical import LexicalIndex
 from knowledge.answers import Answer
 from knowledge.chunking import chunk_document, split_sections
 from knowledge.confidence import ConfidenceModel
@@ -17,7 +18,7 @@ from knowledge.periods import period_in
 from knowledge.plain_text import clean_markup, split_sentences
 from knowledge.service import KnowledgeBase
 from knowledge.small_talk import small_talk_kind
-from knowledge.snippets import SnippetQuery, ask_clause, asked_facts, cited_provisions, make_snippet
+from knowledge.snippets import SnippetQuery, ask_clause, asked_facts, asks_conditions, cited_provisions, make_snippet
 from tests.conftest import FIXTURES, make_settings
 
 REAL_LAW = REAL_LAW_DIR  # ../shared/real-law, read from there (never copied into the repository)
@@ -129,6 +130,39 @@ def test_table_rows_are_units_of_their_own() -> None:
     snippet = make_snippet(text, SnippetQuery({"zuweisung": 2.0, "grund": 1.0}), _tokens, max_chars=70)
     assert snippet.startswith("… Zuweisung – § 4 Abs. 2 TVöD"), snippet
 
+
+
+def test_a_long_enumeration_is_cut_to_the_item_that_answers() -> None:
+    """An Absatz that is one long sentence ("… wenn 1. …, 2. …, 3. …") shows its lead-in and the
+    answering item, not only its opening; where the opening answers as well, the opening stays."""
+    text = ("(1) Die Regeln gelten nicht für Aufträge an eine juristische Person, wenn 1. der Auftraggeber über "
+            "sie eine Kontrolle wie über seine eigenen Dienststellen ausübt, auch mittelbar über andere Stellen, "
+            "2. mehr als 80 Prozent ihrer Tätigkeiten Aufgaben des Auftraggebers dienen, gemessen am Umsatz der "
+            "letzten drei Jahre, und 3. an ihr keine direkte private Kapitalbeteiligung besteht, mit Ausnahme "
+            "nicht beherrschender Formen, die durch gesetzliche Bestimmungen vorgeschrieben sind.")
+    private = make_snippet(text, SnippetQuery({"private": 3.0, "kapitalbeteiligung": 2.0, "direkte": 1.0}), _tokens,
+                           max_chars=260)
+    assert private.startswith("(1) Die Regeln gelten nicht") and "3. an ihr keine direkte private" in private
+    assert "2. mehr als 80 Prozent" not in private and len(private) <= 260
+    control = make_snippet(text, SnippetQuery({"kontrolle": 2.0, "dienststellen": 1.0}), _tokens, max_chars=260)
+    assert control.startswith("(1) Die Regeln") and "1. der Auftraggeber" in control
+    # "Wann greift die Ausnahme?" asks for the conditions: the list from its start, though "Ausnahme"
+    # occurs only in the third item
+    assert asks_conditions("Wann greift die Inhouse-Ausnahme eigentlich?")
+    assert asks_conditions("Unter welchen Voraussetzungen ist das erlaubt?")
+    assert not asks_conditions("Was kostet die Teilnahme?")
+    exception = SnippetQuery({"ausnahme": 3.0}, conditions=True)
+    assert "1. der Auftraggeber" in make_snippet(text, exception, _tokens, max_chars=260)
+    assert "3. an ihr" in make_snippet(text, SnippetQuery({"ausnahme": 3.0}), _tokens, max_chars=260)
+
+
+def test_an_unknown_compound_is_matched_by_its_head() -> None:
+    """"Jahresumsatz" is not in the base, "Umsatz" is: the snippet looks for the head (the search
+    itself keeps only the base's own words)."""
+    lexical = LexicalIndex([1, 2], ["Der Umsatz übersteigt 17.500 Euro nicht.", "Die Leistungen sind gleichartig."])
+    assert "umsatz" in lexical.query_tokens("Wie hoch ist der Jahresumsatz?", heads=True)
+    assert "umsatz" not in lexical.query_tokens("Wie hoch ist der Jahresumsatz?")
+    assert lexical.query_tokens("Wie hoch ist die Jahresumlage?", heads=True) == []
 
 @pytest.mark.parametrize(("question", "provisions"), [
     ("umsatzsteur bei ikz 2b ustg", {"§ 2b"}),
@@ -407,6 +441,9 @@ def test_calibration_is_computed_per_base_and_stored(statute_kb: KnowledgeBase, 
     ("Was versteht das OZG eigentlich unter einer Verwaltungsleistung?", "§ 2 Abs. 3", "im Sinne dieses Gesetzes"),
     # the GWB's name for what staff call an Inhouse-Vergabe (glossary)
     ("Wann darf man inhouse vergeben?", "§ 108 Abs. 1", "nicht anzuwenden"),
+    # a long Absatz: its lead-in and the item that answers, not only the opening items
+    ("Ist eine direkte Vergabe an unsere Gesellschaft auch mit privater Kapitalbeteiligung erlaubt?", "§ 108 Abs. 1",
+     "keine direkte private Kapitalbeteiligung"),
 ])
 def test_the_answering_paragraph_is_shown_with_its_citation(statute_kb: KnowledgeBase, question: str, section: str,
                                                            passage: str) -> None:
