@@ -29,12 +29,7 @@ from knowledge.db import create_db_and_tables, make_engine
 from knowledge.follow_up import is_follow_up, merged_question
 from knowledge.glossary import expand_query, expansion_terms
 from knowledge.index_publication import publish_generation
-from knowledge.indexing import (
-    MAX_EMBED_CHARS,
-    approximate_params,
-    build_vector_index,
-    embed_missing,
-)
+from knowledge.indexing import approximate_params, build_vector_index, embed_missing
 from knowledge.ingest.limits import IngestLimits
 from knowledge.ingest.records import LoadResult, Problem
 from knowledge.item_chunks import ChunkOptions
@@ -42,6 +37,7 @@ from knowledge.kinds import ITEM_KINDS, ingest_kind
 from knowledge.models import Chunk
 from knowledge.probes import IN_SCOPE_PROBES, OUT_OF_SCOPE_PROBES
 from knowledge.query_understanding import QueryFilters
+from knowledge.question_vector import question_vector
 from knowledge.retrieval import Anchors, RetrievalParams, retrieve
 from knowledge.scope import IN_SCOPE_TOPICS, OUT_OF_SCOPE_TOPICS
 from knowledge.search_index import SearchSnapshot
@@ -343,7 +339,8 @@ class KnowledgeBase(CatalogQueries):
             understood = merged_question(snapshot.gazetteer, understood, *previous, now=now,
                                          timezone=self.settings.timezone)
             search_text = f"{previous[0]} {search_text}"
-        vector = self.encoder.encode_queries([search_text[:MAX_EMBED_CHARS]])[0]
+        vector = question_vector(self.encoder, snapshot.lexical, search_text, question,
+                                 clause_weight=self.params.clause_weight)
         answer = retrieve(snapshot, vector, understood, k=k, model=self.confidence_model(), params=self.params,
                           search_text=search_text, anchors=self.anchors(), now=now)
         answer.latency_ms, answer.follow_up = (time.perf_counter() - started) * 1000, follow_up

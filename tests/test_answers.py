@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from datetime import UTC, datetime
 
+import numpy as np
 import pytest
 
 from bench.bases import REAL_LAW_DIR
@@ -16,6 +17,7 @@ from knowledge.confidence import ConfidenceModel
 from knowledge.ingest.documents import parse_document
 from knowledge.periods import period_in
 from knowledge.plain_text import clean_markup, split_sentences
+from knowledge.question_vector import MIN_CLAUSE_WORDS, question_vector
 from knowledge.service import KnowledgeBase
 from knowledge.small_talk import small_talk_kind
 from knowledge.snippets import SnippetQuery, ask_clause, asked_facts, asks_conditions, cited_provisions, make_snippet
@@ -163,6 +165,31 @@ def test_an_unknown_compound_is_matched_by_its_head() -> None:
     assert "umsatz" in lexical.query_tokens("Wie hoch ist der Jahresumsatz?", heads=True)
     assert "umsatz" not in lexical.query_tokens("Wie hoch ist der Jahresumsatz?")
     assert lexical.query_tokens("Wie hoch ist die Jahresumlage?", heads=True) == []
+
+
+def test_a_chatty_question_is_searched_by_its_asking_clause_as_well(sample_kb: KnowledgeBase) -> None:
+    """The context of a chatty question ("Ich sitze im Rechnungsprüfungsamt …") pulls its vector
+    away from what it asks: half of the vector comes from the asking clause alone, unless that clause
+    lacks the subject ("… einen Zweckverband gründen – was müssen wir beachten?")."""
+    encoder, lexical = sample_kb.encoder, sample_kb.snapshot().lexical
+
+    def vector(question: str, weight: float = 0.5) -> np.ndarray:
+        return question_vector(encoder, lexical, question, question, clause_weight=weight)
+
+    short = "Wie verteilt man die Kosten?"
+    assert np.allclose(vector(short), encoder.encode_queries([short])[0])
+    chatty = ("Ich sitze im Rechnungsprüfungsamt und wir haben nächste Woche Ausschusssitzung. Wie verteilt man "
+              "die Kosten einer gemeinsamen Einrichtung auf die Kommunen?")
+    clause = encoder.encode_queries([ask_clause(chatty)])[0]
+    whole = encoder.encode_queries([chatty])[0]
+    blended = vector(chatty)
+    assert np.isclose(np.linalg.norm(blended), 1.0) and float(blended @ clause) > float(whole @ clause) + 0.01
+    assert np.allclose(vector(chatty, 0.0), whole)
+    no_subject = ("Wir wollen mit zwei Nachbargemeinden einen Zweckverband für die Abwasserbeseitigung gründen – "
+                  "was müssen wir beachten?")
+    assert len(lexical.query_tokens(ask_clause(no_subject))) < MIN_CLAUSE_WORDS
+    assert np.allclose(vector(no_subject), encoder.encode_queries([no_subject])[0])
+
 
 @pytest.mark.parametrize(("question", "provisions"), [
     ("umsatzsteur bei ikz 2b ustg", {"§ 2b"}),
