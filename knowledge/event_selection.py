@@ -1,5 +1,5 @@
-"""Which events a question selects: those in the period it names, those still to come, and
-those at the place it names."""
+"""Which events a question selects: those in the period it names, those still to come, those at
+the place it names, and those of the format it asks for (online or in person)."""
 
 from __future__ import annotations
 
@@ -74,3 +74,28 @@ def _kreise_named(register: MunicipalRegister, location: str) -> frozenset[str]:
     return frozenset(variant for m in register.find_in_text(location)
                      if m.municipality is not None and m.municipality.kreis
                      for variant in _kreis_variants(fold(m.municipality.kreis)))
+
+
+_ONLINE_ASKED = re.compile(r"\bonline\b|webinar|virtuell|videokonferenz|web-?konferenz|\bzoom\b|\bremote\b"
+                           r"|\bdigital(?:e[nrs]?)?\s+(?:veranstaltung|termin|format|treffen)")
+_IN_PERSON_ASKED = re.compile(r"praesenz|\bvor ort\b|in[ -]person|persoenlich|face[ -]to[ -]face|\bphysisch"
+                              r"|nicht online|offline")
+_ONLINE_PLACE = re.compile(r"\bonline\b|webkonferenz|videokonferenz|\bzoom\b|webex|\bteams\b|virtuell|lernplattform")
+
+
+def asked_format(question: str) -> str | None:
+    """The format an event question asks for: "online" ("Online-Veranstaltungen", "Webinare",
+    "online events"), "in person" ("Präsenztermine", "vor Ort"), or None."""
+    folded = fold(question)
+    if _IN_PERSON_ASKED.search(folded):
+        return "in person"
+    return "online" if _ONLINE_ASKED.search(folded) else None
+
+
+def events_not_in_format(snapshot: SearchSnapshot, question: str) -> set[ItemKey]:
+    """The events of another format than the one the question asks for (none when it asks for none)."""
+    wanted = asked_format(question)
+    if wanted is None:
+        return set()
+    return {key for key, item in snapshot.items.items()
+            if item.kind == "event" and (_ONLINE_PLACE.search(fold(item.location or "")) is not None) != (wanted == "online")}

@@ -14,6 +14,7 @@ from embeddings.lexical import LexicalIndex
 from knowledge.answers import Answer
 from knowledge.chunking import chunk_document, split_sections
 from knowledge.confidence import ConfidenceModel
+from knowledge.event_selection import asked_format
 from knowledge.ingest.documents import parse_document
 from knowledge.periods import period_in
 from knowledge.plain_text import clean_markup, split_sentences
@@ -353,6 +354,27 @@ def test_project_facts_asked_in_other_words(sample_kb: KnowledgeBase) -> None:
     assert started.snippet.startswith(f"Seit {started.item.start_year}.")
     mail = sample_kb.ask("Mailadresse für das Projekt Lebensmittelüberwachung?", now=NOW).best
     assert mail is not None and mail.snippet.startswith("Kontakt:") and "@" in mail.snippet
+
+
+def test_event_questions_asking_for_a_format(sample_kb: KnowledgeBase) -> None:
+    """"Online-Veranstaltungen", "Webinare", "Präsenztermine": events of the other format come after."""
+    from dataclasses import replace
+
+    assert asked_format("Gibt es Online-Veranstaltungen im Januar?") == "online"
+    assert asked_format("Are there any upcoming online events?") == "online"
+    assert asked_format("Welche Präsenztermine gibt es?") == "in person"
+    assert asked_format("Was regelt das Onlinezugangsgesetz?") is None
+    question = "Welche Präsenzveranstaltungen gibt es 2027?"
+    top = sample_kb.ask(question, now=NOW).hits[:5]
+    assert all(hit.kind == "event" and "Online" not in hit.item.location for hit in top), [h.id for h in top]
+    assert sample_kb.ask("Gibt es Online-Veranstaltungen im Januar?", now=NOW).hits[0].id == "E02"
+    saved = sample_kb.params
+    sample_kb.params = replace(saved, format_penalty=0.0)
+    try:
+        top = sample_kb.ask(question, now=NOW).hits[:5]
+        assert any("Online" in (hit.item.location or "") for hit in top)
+    finally:
+        sample_kb.params = saved
 
 
 def test_event_questions_in_users_words(sample_kb: KnowledgeBase) -> None:
