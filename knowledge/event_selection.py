@@ -98,4 +98,9 @@ def events_not_in_format(snapshot: SearchSnapshot, question: str) -> set[ItemKey
     if wanted is None:
         return set()
     return {key for key, item in snapshot.items.items()
-            if item.kind == "event" and (_ONLINE_PLACE.search(fold(item.location or "")) is not None) != (wanted == "online")}
+            if item.kind == "event" and is_online(item.location) != (wanted == "online")}
+
+
+def is_online(location: str | None) -> bool:
+    """Whether an event's location is online ("Online (Zoom)", "Webkonferenz")."""
+    return _ONLINE_PLACE.search(fold(location or "")) is not None

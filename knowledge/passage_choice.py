@@ -7,9 +7,9 @@ from collections.abc import Mapping
 
 import numpy as np
 
+from embeddings.lexical import LexicalIndex
 from knowledge.catalog import ChunkInfo, ItemKey
 from knowledge.search_index import SearchSnapshot
-from embeddings.lexical import LexicalIndex
 from knowledge.snippets import SnippetQuery, answer_words, answering_strength, ask_clause, asks_conditions
 
 _ABSATZ_NUMBER = re.compile(r"\bAbs\. (\d+[a-z]?)")

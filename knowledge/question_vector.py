@@ -34,4 +34,3 @@ def question_vector(encoder: Encoder, lexical: LexicalIndex, search_text: str, q
     whole, asking = encoder.encode_queries([search_text[:MAX_EMBED_CHARS], expand_query(clause)[:MAX_EMBED_CHARS]])
     vector = (1.0 - clause_weight) * whole + clause_weight * asking
     return vector / np.linalg.norm(vector)
-
