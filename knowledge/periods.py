@@ -27,6 +27,11 @@ _THIS = r"(?:diese[nmrs]?|this|laufende[nmrs]?|aktuelle[nmrs]?)"
 EVENT_NOUN = (r"[a-z]*(?:veranstaltung|termin|webinar|workshop|konferenz|kongress|tagung|seminar|forum|schulung|"
               r"fortbildung|sprechstunde|exkursion|fachtag|spotlight)\w*|events?")
 _MONTH_NAMES = "|".join(sorted(MONTHS, key=len, reverse=True))
+_ORDINALS = {"1": 1, "2": 2, "3": 3, "4": 4, "erste": 1, "zweite": 2, "dritte": 3, "vierte": 4, "first": 1,
+             "second": 2, "third": 3, "fourth": 4}
+_ORDINAL = r"(1|2|3|4|erste|zweite|dritte|vierte|first|second|third|fourth)(?:\.|[nmrs])?"
+_YEAR = r"(?:\s+((?:19|20)\d\d))?"
+_COUNT_WORDS = {"zwei": 2, "drei": 3, "vier": 4, "two": 2, "three": 3, "four": 4}
 
 
 @dataclass(frozen=True)
@@ -70,10 +75,33 @@ def period_in(question: str, now: datetime, timezone: str = "Europe/Berlin") -> 
     if m := found(r"(?:noch\s+)?(?:vor|bis)\s+(?:zu\s+)?weihnachten|before\s+christmas"):
         christmas = date(today.year if today <= date(today.year, 12, 24) else today.year + 1, 12, 24)
         return Period(_day(today, tz), _day(christmas, tz), m.group())
+    if m := found(r"(?:anfang|beginn)\s+(?:des\s+)?(?:naechsten|kommenden)\s+jahres|early\s+next\s+year"
+                  r"|(?:im|ins)\s+neuen?\s+jahr|nach\s+neujahr|after\s+new\s+year"):
+        return Period(*_month(today.year + 1, 1, tz, 3), m.group())  # the first months of the new year
     if m := found(r"heute|today"):
         return Period(_day(today, tz), _day(today + timedelta(days=1), tz), m.group())
     if m := found(r"(?:uebermorgen)"):
         return Period(_day(today + timedelta(days=2), tz), _day(today + timedelta(days=3), tz), m.group())
+    if m := found(r"(?<!guten )morgen|tomorrow"):
+        return Period(_day(today + timedelta(days=1), tz), _day(today + timedelta(days=2), tz), m.group())
+    if m := found(r"(?:am\s+|(?:an\s+)?diese[nmrs]?\s+|this\s+|on\s+the\s+)(?:wochenende|weekend)"):
+        saturday = today + timedelta(days=(5 - today.weekday()) % 7) if today.weekday() != 6 else today
+        return Period(_day(saturday, tz), _day(saturday + timedelta(days=2 if saturday != today else 1), tz), m.group())
+    if m := found(r"uebernaechste[nmrs]?\s+woche|in\s+(2|zwei|3|drei|4|vier|two|three|four)\s+(?:wochen|weeks)"):
+        weeks = 2 if m.group(1) is None else _COUNT_WORDS.get(m.group(1)) or int(m.group(1))
+        start = monday + timedelta(days=7 * weeks)
+        return Period(_day(start, tz), _day(start + timedelta(days=7), tz), m.group())
+    if m := found(r"(?:kw|kalenderwoche|calendar\s+week|week)\s*(\d{1,2})" + _YEAR):
+        number = int(m.group(1))
+        year = int(m.group(2)) if m.group(2) else today.year
+        if not m.group(2) and number < today.isocalendar().week:
+            year += 1
+        try:
+            start = date.fromisocalendar(year, number, 1)
+        except ValueError:
+            start = None
+        if start is not None:
+            return Period(_day(start, tz), _day(start + timedelta(days=7), tz), m.group())
     if m := found(rf"{_THIS}\s+woche|this\s+week"):
         return Period(_day(today, tz), _day(monday + timedelta(days=7), tz), m.group())
     if m := found(rf"{_NEXT}\s+woche|next\s+week"):
@@ -105,6 +133,25 @@ def period_in(question: str, now: datetime, timezone: str = "Europe/Berlin") -> 
             if not m.group(3) and when < today:
                 when = date(year + 1, month, day)
             return Period(_day(when, tz), _day(when + timedelta(days=1), tz), m.group())
+    if m := found(rf"(?:im\s+|in\s+(?:the\s+)?)?(?:q{_ORDINAL}|{_ORDINAL}\s+(?:quartal|quarter)|quarter\s+([1-4])"
+                  rf"|(?:h([12])|{_ORDINAL}\s+(?:halbjahr|jahreshaelfte|half(?:\s+of)?)))(?:\s+des\s+jahres)?{_YEAR}"):
+        quarter = next((g for g in m.groups()[:3] if g), None)
+        half = next((g for g in m.groups()[3:5] if g), None)
+        number = _ORDINALS[quarter] if quarter else _ORDINALS[half]
+        first, months = ((number - 1) * 3 + 1, 3) if quarter else ((number - 1) * 6 + 1, 6)
+        year = int(m.group(6)) if m.group(6) else today.year
+        if not m.group(6) and _month(year, first, tz, months)[1] <= _day(today, tz):
+            year += 1
+        return Period(*_month(year, first, tz, months), m.group())
+    if m := found(rf"(?:zwischen\s+|von\s+|from\s+|between\s+)?({_MONTH_NAMES})\.?\s*(?:und|bis|and|to|-|–)\s*"
+                  rf"({_MONTH_NAMES})\.?{_YEAR}"):
+        first, last = MONTHS[m.group(1)], MONTHS[m.group(2)]
+        year = int(m.group(3)) if m.group(3) else (today.year if first >= today.month else today.year + 1)
+        return Period(*_month(year, first, tz, (last - first) % 12 + 1), m.group())
+    if m := found(rf"(?:bis|until|by)\s+(?:zum\s+|(?:ende|mitte|anfang)\s+|end\s+of\s+)?({_MONTH_NAMES})\.?{_YEAR}"):
+        month = MONTHS[m.group(1)]
+        year = int(m.group(2)) if m.group(2) else (today.year if month >= today.month else today.year + 1)
+        return Period(_day(today, tz), _month(year, month, tz)[1], m.group())
     if m := found(rf"(?:im\s+|in\s+|ab\s+|from\s+)?({_MONTH_NAMES})\.?(?:\s+((?:19|20)\d\d))?"):
         month = MONTHS[m.group(1)]
         if m.group(1) == "may" and m.group() == "may":

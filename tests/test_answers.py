@@ -226,11 +226,29 @@ def test_the_asking_clause_of_a_chatty_question(question: str, clause: str) -> N
     ("Gibt es noch vor Weihnachten eine Veranstaltung?", "2026-11-27", "2026-12-24"),
     ("Wann ist die nächste Jahrestagung?", "2026-11-27", "2027-11-28"),  # a compound event noun: upcoming
     ("Welche Präsenztermine gibt es im Sommer 2027?", "2027-06-01", "2027-09-01"),
+    # quarters, half years, month ranges, "bis …", calendar weeks, weekends, the new year
+    ("Veranstaltungen im ersten Quartal 2027?", "2027-01-01", "2027-04-01"),
+    ("events in Q2", "2027-04-01", "2027-07-01"),
+    ("Termine im 1. Halbjahr 2027", "2027-01-01", "2027-07-01"),
+    ("Was gibt es zwischen Januar und März?", "2027-01-01", "2027-04-01"),
+    ("Workshops von Februar bis April 2027", "2027-02-01", "2027-05-01"),
+    ("Gibt es bis Ende Februar noch ein Webinar?", "2026-11-27", "2027-03-01"),
+    ("Was ist in KW 3 los?", "2027-01-18", "2027-01-25"),
+    ("Termine übernächste Woche?", "2026-12-07", "2026-12-14"),
+    ("Ist am Wochenende was los?", "2026-11-28", "2026-11-30"),
+    ("Welche Veranstaltungen gibt es Anfang nächsten Jahres?", "2027-01-01", "2027-04-01"),
+    ("Gibt es morgen eine Veranstaltung?", "2026-11-28", "2026-11-29"),
 ])
 def test_periods_named_in_questions(question: str, start: str, end: str) -> None:
     period = period_in(question, NOW)
     assert period is not None
     assert (period.start.date().isoformat(), period.end.date().isoformat()) == (start, end)
+
+
+@pytest.mark.parametrize("question", ["Guten Morgen, gibt es Termine?", "Wie viele Kommunen sind seit 2 Jahren dabei?",
+                                      "Gibt es Workshops für 4 Gemeinden?", "Was regelt § 108 Abs. 4 GWB?"])
+def test_no_period_where_none_is_named(question: str) -> None:
+    assert period_in(question, NOW) is None
 
 
 def test_small_talk_is_recognised_and_questions_are_not() -> None:
