@@ -65,7 +65,7 @@ class RetrievalParams:
     strong_match: float = 1.0  # relative dense (1: median in-scope probe) at which a match on the asked nouns answers
     hub_weight: float = 0.2  # minus this share of a passage's similarity to the generic question centroid
     ask_clause_weight: float = 3.0  # words of the asking clause of a chatty question count this much more
-    clause_weight: float = 0.5  # a chatty question's vector: this share from its asking clause alone
+    clause_weight: float = 1.0  # a chatty question's vector: this share from its asking clause alone
     later_absatz_penalty: float = 0.01  # a § states its rule in Abs. 1: later Absätze must be clearly better
 
 

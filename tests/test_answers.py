@@ -170,8 +170,8 @@ def test_an_unknown_compound_is_matched_by_its_head() -> None:
 
 def test_a_chatty_question_is_searched_by_its_asking_clause_as_well(sample_kb: KnowledgeBase) -> None:
     """The context of a chatty question ("Ich sitze im Rechnungsprüfungsamt …") pulls its vector
-    away from what it asks: half of the vector comes from the asking clause alone, unless that clause
-    lacks the subject ("… einen Zweckverband gründen – was müssen wir beachten?")."""
+    away from what it asks: the dense search uses the asking clause (or, weighted, a blend), unless
+    that clause lacks the subject ("… einen Zweckverband gründen – was müssen wir beachten?")."""
     encoder, lexical = sample_kb.encoder, sample_kb.snapshot().lexical
 
     def vector(question: str, weight: float = 0.5) -> np.ndarray:
@@ -186,6 +186,8 @@ def test_a_chatty_question_is_searched_by_its_asking_clause_as_well(sample_kb: K
     blended = vector(chatty)
     assert np.isclose(np.linalg.norm(blended), 1.0) and float(blended @ clause) > float(whole @ clause) + 0.01
     assert np.allclose(vector(chatty, 0.0), whole)
+    assert sample_kb.params.clause_weight == 1.0  # the default: the clause alone, one encoding
+    assert np.allclose(vector(chatty, 1.0), clause, atol=1e-5)
     no_subject = ("Wir wollen mit zwei Nachbargemeinden einen Zweckverband für die Abwasserbeseitigung gründen – "
                   "was müssen wir beachten?")
     assert len(lexical.query_tokens(ask_clause(no_subject))) < MIN_CLAUSE_WORDS
