@@ -36,6 +36,7 @@ from knowledge.search_index import SearchSnapshot
 from knowledge.snippets import (
     MAX_PROVISION_CHARS,
     MAX_SNIPPET_CHARS,
+    addresses_the_service,
     asked_facts,
     cited_provisions,
     make_snippet,
@@ -188,7 +189,7 @@ def retrieve(
         for key in item_score:
             item_score[key] += params.cite_boost * holds_provision(snapshot, key, provisions)
     facts = asked_facts(understood.text)
-    if params.contact_boost and "contact" in facts:
+    if params.contact_boost and "contact" in facts and not addresses_the_service(understood.text):
         for key in item_score:
             if snapshot.items[key].contact:
                 item_score[key] += params.contact_boost

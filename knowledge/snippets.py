@@ -105,6 +105,16 @@ def asks_conditions(question: str) -> bool:
     return bool(_CONDITIONS_ASKED.search(fold(question)))
 
 
+_SERVICE_ADDRESSED = re.compile(r"\b(?:euch|eure[mnrs]?|(?:habt|koennt|seid|bietet|macht)\s+ihr"
+                                r"|(?:reach|contact|call|email)\s+you)\b")
+
+
+def addresses_the_service(question: str) -> bool:
+    """Whether the question asks the assistant's own service ("An wen wende ich mich bei euch?",
+    "Wie erreiche ich euch?"): the contact asked for is the advisory service's, not a project's."""
+    return bool(_SERVICE_ADDRESSED.search(fold(question)))
+
+
 def asked_facts(question: str) -> frozenset[str]:
     """The kinds of fact a question asks for: amount, date, contact, count, definition."""
     folded = f" {fold(question)} "

@@ -21,7 +21,15 @@ from knowledge.plain_text import clean_markup, split_sentences
 from knowledge.question_vector import MIN_CLAUSE_WORDS, question_vector
 from knowledge.service import KnowledgeBase
 from knowledge.small_talk import small_talk_kind
-from knowledge.snippets import SnippetQuery, ask_clause, asked_facts, asks_conditions, cited_provisions, make_snippet
+from knowledge.snippets import (
+    SnippetQuery,
+    addresses_the_service,
+    ask_clause,
+    asked_facts,
+    asks_conditions,
+    cited_provisions,
+    make_snippet,
+)
 from tests.conftest import FIXTURES, make_settings
 
 REAL_LAW = REAL_LAW_DIR  # ../shared/real-law, read from there (never copied into the repository)
@@ -348,6 +356,14 @@ def test_subjects_the_base_does_not_know_are_not_answered_confidently(sample_kb:
 def test_colloquial_questions_find_what_they_mean(sample_kb: KnowledgeBase, question: str, expected: str) -> None:
     answer = sample_kb.ask(question, now=NOW)
     assert answer.answered and expected in ids(answer)[:2], ids(answer)
+
+
+def test_asking_the_service_itself_is_not_asking_for_a_project_contact(sample_kb: KnowledgeBase) -> None:
+    """"An wen wende ich mich bei euch?" asks the advisory service, not the contact of a project."""
+    assert addresses_the_service("Wie erreiche ich euch?") and addresses_the_service("Habt ihr eine Beratung?")
+    assert not addresses_the_service("Wer ist für ihr Projekt zuständig?")
+    top = sample_kb.ask("Wir möchten eine Beratung für unser Vorhaben. An wen wende ich mich bei euch?", now=NOW).best
+    assert top is not None and top.kind != "project", top.id
 
 
 def test_asking_how_to_reach_someone_asks_for_contact_details() -> None:
