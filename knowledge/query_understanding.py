@@ -31,6 +31,7 @@ from knowledge.query_vocabulary import (  # re-exported: callers import these fr
     _year_range as _year_range,
     legal_form_key as legal_form_key,
 )
+from knowledge.snippets import asked_facts
 
 _EVENT_CUES = re.compile(r"(?:veranstalt|termin|(?<![a-z])events?\b|webinar|workshop|konferenz|kongress|tagung|seminar|"
                          r"spotlight|stattfind|weihnachten|was\s+(?:ist|steht|geht)\b.*\b(?:los|an)\b|"
@@ -277,6 +278,8 @@ class Gazetteer:
                 years = (None, None)  # "2027" names the events' period, not projects' start years
                 residual_words = [w for w in residual_words
                                   if not w.isdigit() and w not in fold(period.label).split()]
+        if kind == "event" and period is None and "definition" in asked_facts(question):
+            kind = None  # "Was ist eigentlich dieses Spotlight?" asks what the format is, not for events
         filters = QueryFilters(frozenset(kreise), frozenset(towns), frozenset(legal_forms), frozenset(topics),
                                list_intent, years[0], years[1], kind)
         return UnderstoodQuery(question, filters, residual_words, period)

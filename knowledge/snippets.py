@@ -90,7 +90,8 @@ def project_facts(question: str, *, legal_form: str | None, start_year: int | No
 # definition questions the fixed cues miss: "Was versteht das OZG unter …", "Was ist umsatzsteuerlich
 # eine sonstige Leistung?", "Wann liegt eine Lieferung vor?"
 _DEFINITION_ASKED = re.compile(
-    r"\bversteh\w*\b.{0,60}\bunter\b|\bwas (?:ist|sind)\s+(?:\w+lich\s+|genau\s+)?(?:ein|eine|einer|der|die|das)\b"
+    r"\bversteh\w*\b.{0,60}\bunter\b|\bwas (?:genau\s+)?(?:ist|sind)\s+(?:\w+lich\s+|genau\s+)*(?:ein|eine|einer|der|die|das"
+    r"|diese[rs]?)\b"
     r"|\bwann (?:liegt|liegen)\b.{0,60}\bvor\b")
 
 

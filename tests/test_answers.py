@@ -392,6 +392,15 @@ def test_project_facts_asked_in_other_words(sample_kb: KnowledgeBase) -> None:
     assert mail is not None and mail.snippet.startswith("Kontakt:") and "@" in mail.snippet
 
 
+def test_asking_what_an_event_format_is_asks_for_no_events(sample_kb: KnowledgeBase) -> None:
+    """"Was ist eigentlich dieses Spotlight?" asks what the format is: the guide or FAQ answers, not
+    the next Spotlight; "Wann ist das nächste Spotlight?" still asks for the event."""
+    assert "definition" in asked_facts("Was genau ist eigentlich dieses Spotlight?")
+    what = sample_kb.ask("Was genau ist eigentlich dieses Spotlight, von dem alle reden?", now=NOW)
+    assert what.filters.kind is None and what.best is not None and what.best.kind != "event", what.best
+    assert sample_kb.ask("Wann ist das nächste Spotlight?", now=NOW).best.kind == "event"
+
+
 def test_event_questions_asking_for_a_format(sample_kb: KnowledgeBase) -> None:
     """"Online-Veranstaltungen", "Webinare", "Präsenztermine": events of the other format come after."""
     from dataclasses import replace
