@@ -104,3 +104,21 @@ def events_not_in_format(snapshot: SearchSnapshot, question: str) -> set[ItemKey
 def is_online(location: str | None) -> bool:
     """Whether an event's location is online ("Online (Zoom)", "Webkonferenz")."""
     return _ONLINE_PLACE.search(fold(location or "")) is not None
+
+
+EVENT_TYPES: tuple[tuple[str, ...], ...] = (  # what an event is, as its title says; a question may ask for one
+    ("workshop",), ("konferenz", "kongress", "tagung", "conference", "congress"), ("forum",), ("hackathon",),
+    ("seminar",), ("webinar",), ("spotlight",), ("exkursion", "excursion"), ("fachtag",), ("sprechstunde",),
+    ("schulung", "fortbildung", "selbstlern", "training"),
+)
+
+
+def events_of_asked_type(snapshot: SearchSnapshot, question: str) -> set[ItemKey]:
+    """The events whose title names the kind of event the question asks for ("Workshops im
+    Frühjahr?" → the workshops; "die nächste Jahrestagung" → conferences); none when it names no kind."""
+    folded = fold(question)
+    asked = [stems for stems in EVENT_TYPES if any(stem in folded for stem in stems)]
+    if not asked:
+        return set()
+    return {key for key, item in snapshot.items.items()
+            if item.kind == "event" and any(stem in fold(item.title) for stems in asked for stem in stems)}

@@ -27,6 +27,7 @@ _THIS = r"(?:diese[nmrs]?|this|laufende[nmrs]?|aktuelle[nmrs]?)"
 EVENT_NOUN = (r"[a-z]*(?:veranstaltung|termin|webinar|workshop|konferenz|kongress|tagung|seminar|forum|schulung|"
               r"fortbildung|sprechstunde|exkursion|fachtag|spotlight)\w*|events?")
 _MONTH_NAMES = "|".join(sorted(MONTHS, key=len, reverse=True))
+_FORMAT_WORD = r"(?:online|digitale[nrs]?|virtuelle[nrs]?|kostenlose[nrs]?|kostenfreie[nrs]?|in-person|free)"
 _ORDINALS = {"1": 1, "2": 2, "3": 3, "4": 4, "erste": 1, "zweite": 2, "dritte": 3, "vierte": 4, "first": 1,
              "second": 2, "third": 3, "fourth": 4}
 _ORDINAL = r"(1|2|3|4|erste|zweite|dritte|vierte|first|second|third|fourth)(?:\.|[nmrs])?"
@@ -66,7 +67,8 @@ def period_in(question: str, now: datetime, timezone: str = "Europe/Berlin") -> 
     def found(pattern: str) -> re.Match[str] | None:
         return re.search(rf"(?<![a-z]){pattern}(?![a-z])", text)
 
-    if m := found(rf"(?:naechste[nmrs]?|kommende[nmrs]?|next|upcoming|demnaechst|bald)(?:\s+{EVENT_NOUN})?"):
+    if m := found(rf"(?:naechste[nmrs]?|kommende[nmrs]?|next|upcoming|demnaechst|bald)(?:\s+{_FORMAT_WORD})?"
+                  rf"(?:\s+{EVENT_NOUN})?"):
         if not re.match(r"(?:naechste|kommende|next|coming)[nmrs]?\s+(?:woche|monat|jahr|week|month|year)\b", text[m.start():]):
             if m.group().split()[-1] not in ("naechste", "naechsten", "naechster", "naechstes", "naechstem",
                                              "kommende", "kommenden", "next", "upcoming") or m.group() in (

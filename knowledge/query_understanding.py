@@ -34,7 +34,7 @@ from knowledge.query_vocabulary import (  # re-exported: callers import these fr
 from knowledge.snippets import asked_facts
 
 _EVENT_CUES = re.compile(r"(?:veranstalt|termin|(?<![a-z])events?\b|webinar|workshop|konferenz|kongress|tagung|seminar|"
-                         r"spotlight|stattfind|weihnachten|was\s+(?:ist|steht|geht)\b.*\b(?:los|an)\b|"
+                         r"spotlight|stattfind|weihnachten|was\s+(?:ist|steht|geht)\b.*\b(?:los|an|geplant)\b|"
                          r"(?:naechste|kommende|diese)[nmrs]?\s+(?:woche|monat)|(?:next|this)\s+(?:week|month))")
 
 
@@ -251,7 +251,9 @@ class Gazetteer:
         residual_words = self.analyzer.words(" ".join(residual))
         years = _year_range(folded)
         residual_words = [w for w in residual_words if not (w.isdigit() and len(w) == 4 and years != (None, None))]
-        kind = next((k for k, stems in KIND_WORDS.items() if any(t.startswith(stems) for t in tokens)), None)
+        kinds = [k for k, stems in KIND_WORDS.items() if any(t.startswith(stems) for t in tokens)]
+        # "ein Leitfaden, wie man eine Veranstaltung aufzieht" asks for the document
+        kind = "document" if "document" in kinds else next(iter(kinds), None)
         project_list = kind is None and (
             any(tok.split("-")[-1] in PROJECT_LIST_WORDS for tok in tokens) or self._asks_who_does(folded)
         )

@@ -45,7 +45,7 @@ GENERIC_TOPIC_WORDS = {"kooperation", "zusammenarbeit", "interkommunal", "interk
 KIND_WORDS = {
     "event": ("veranstaltung", "termin", "webinar", "spotlight", "konferenz", "workshop", "tagung", "seminar",
               "event", "conference"),
-    "document": ("dokument", "leitfaden", "checkliste", "muster", "vorlage", "vordruck", "formular", "handreichung",
+    "document": ("dokument", "leitfaden", "checkliste", "abhak", "muster", "vorlage", "vordruck", "formular", "handreichung",
                  "arbeitshilfe", "richtlinie", "document", "guide", "checklist", "template"),
 }
 PROJECT_LIST_WORDS = {"projekt", "projekte", "projekten", "beispiel", "beispiele", "beispielen", "kooperationen",

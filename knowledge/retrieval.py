@@ -21,6 +21,7 @@ from knowledge.event_selection import (
     events_at_places,
     events_in_period,
     events_not_in_format,
+    events_of_asked_type,
     upcoming_events,
 )
 from knowledge.passage_choice import answer_query, answering_chunk, holds_provision, passage_pool
@@ -56,6 +57,7 @@ class RetrievalParams:
     event_penalty: float = 0.02  # events, when the question asks about neither events nor a time period
     period_boost: float = 1.0  # events in the period the question names
     format_penalty: float = 0.5  # events of another format than the one asked for (online, in person)
+    event_type_boost: float = 0.3  # events of the kind asked for ("Workshops …", "Konferenz …")
     passage_weight: float = 0.05  # within an item, the passage whose sentence answers the question best is shown
     contact_boost: float = 0.05  # "Wer ist Ansprechpartner …": items that name a contact
     cite_boost: float = 0.02  # "nach § 2b UStG": items with a passage under the named provision
@@ -150,6 +152,7 @@ def retrieve(
     # 3. boosts from recognised filters: projects satisfying every restriction come first
     asks_events = filters.kind == "event" or understood.period is not None
     other_format = events_not_in_format(snapshot, understood.text) if asks_events else set()
+    asked_type = events_of_asked_type(snapshot, understood.text) if asks_events else set()
     # the place restricts projects, or events when the question asks for events
     matching = (events_at_places(snapshot, filters, understood.text) if asks_events
                 else {item.key for item in filtered_projects})
@@ -183,6 +186,7 @@ def retrieve(
                 item_score[key] -= 0.01
             if key in other_format:  # "Online-Veranstaltungen im Januar?": the Präsenztermine after the online ones
                 item_score[key] -= params.format_penalty
+            item_score[key] += params.event_type_boost * (key in asked_type)  # "Workshops im Frühjahr?"
 
     provisions = cited_provisions(understood.text)
     if params.cite_boost and provisions:  # "nach § 2b UStG": the statute holding the named provision first

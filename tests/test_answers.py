@@ -401,6 +401,30 @@ def test_asking_what_an_event_format_is_asks_for_no_events(sample_kb: KnowledgeB
     assert sample_kb.ask("Wann ist das nächste Spotlight?", now=NOW).best.kind == "event"
 
 
+def test_event_questions_asking_for_a_kind_of_event(sample_kb: KnowledgeBase) -> None:
+    """"Workshops im Frühjahr?" puts the workshops of the period first; "Was ist in Q1 2027 geplant?"
+    and "upcoming online events" are event questions; a question asking for a guide on how to run
+    an event asks for the guide."""
+    from dataclasses import replace
+
+    question = "Gibt es im Frühjahr Workshops zu IKZ?"
+    assert "workshop" in sample_kb.ask(question, now=NOW).best.title.lower()
+    saved = sample_kb.params
+    sample_kb.params = replace(saved, event_type_boost=0.0)
+    try:
+        assert "workshop" not in sample_kb.ask(question, now=NOW).best.title.lower()
+    finally:
+        sample_kb.params = saved
+    planned = sample_kb.ask("Was ist in Q1 2027 geplant?", now=NOW)
+    assert planned.filters.kind == "event" and all(hit.kind == "event" for hit in planned.hits[:3])
+    upcoming = sample_kb.ask("Are there any upcoming online events?", now=NOW)
+    assert all(hit.kind == "event" and "Online" in hit.item.location for hit in upcoming.hits[:3])
+    guide = sample_kb.ask("Gibt es einen Leitfaden, wie man eine Veranstaltung im Spotlight-Format aufzieht?", now=NOW)
+    assert guide.filters.kind == "document" and guide.best.kind == "document"
+    checklist = sample_kb.ask("Zweckverband gründen, gibt es eine Liste zum Abhaken?", now=NOW)
+    assert checklist.filters.kind == "document" and checklist.best.id == "D02-checkliste-zweckverband"
+
+
 def test_event_questions_asking_for_a_format(sample_kb: KnowledgeBase) -> None:
     """"Online-Veranstaltungen", "Webinare", "Präsenztermine": events of the other format come after."""
     from dataclasses import replace

@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 from datetime import UTC, datetime
 
+import pytest
+
 from knowledge.ingest.documents import load_documents
 from knowledge.ingest.events import load_events
 from knowledge.ingest.faq import load_faq
@@ -49,13 +51,14 @@ def test_sample_kb_has_upcoming_events_and_answers(sample_kb: KnowledgeBase) -> 
     assert not sample_kb.ask("Wer hat gestern das Bundesligaspiel gewonnen?").answered
 
 
-def test_the_second_blind_development_sets_keep_every_question_as_written() -> None:
-    """The labelled dev2 sets hold the blind questions unchanged, in order, all for fitting (dev)."""
+@pytest.mark.parametrize("split", ["dev2", "dev3"])
+def test_the_later_blind_development_sets_keep_every_question_as_written(split: str) -> None:
+    """The labelled dev2 and dev3 sets hold the blind questions unchanged, in order, all for fitting (dev)."""
     from bench.bases import QUESTIONS_DIR, questions
 
     for name in ("sample", "base_b"):
-        blind = [json.loads(line)["q"] for line in (QUESTIONS_DIR / f"{name}_dev2.blind.jsonl").open(encoding="utf-8")]
-        labelled = questions(name, "dev2")
+        blind = [json.loads(line)["q"] for line in (QUESTIONS_DIR / f"{name}_{split}.blind.jsonl").open(encoding="utf-8")]
+        labelled = questions(name, split)
         assert [case.q for case in labelled] == blind
         assert all(case.split == "dev" for case in labelled)
         assert all(case.gold or case.type in ("ood", "smalltalk", "no_answer_in_base") for case in labelled)
