@@ -48,6 +48,7 @@ OUT_OF_SCOPE_TOPICS: tuple[str, ...] = (
     "Kreisumlage, Haushaltsplan und Schulden einer bestimmten Kommune",
     # personal matters of employees and citizens
     "Urlaubsanspruch, Gehalt, Besoldungsgruppe, Überstunden und Arbeitszeit von Beschäftigten",
+    "Elternzeit, Mutterschutz, Teilzeit, Sonderurlaub und Beihilfe für mich als Beschäftigte oder Beamter",
     "Elterngeld, Kindergeld, Wohngeld, Bürgergeld, Rente und Sozialleistungen",
     "Gesetzlicher Mindestlohn, Steuererklärung und Einkommensteuer",
     "Krankmeldung, Arzt, Apotheke, Impfung und Krankenversicherung",
