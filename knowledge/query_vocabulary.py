@@ -53,7 +53,9 @@ PROJECT_LIST_WORDS = {"projekt", "projekte", "projekten", "beispiel", "beispiele
                       "cooperations", "initiativen", "vorhaben", "datenbank"}
 # "hat wer ne Koop beim Standesamt?": asking who already does something, i.e. for examples
 PROJECT_LIST_PHRASES = re.compile(r"\b(?:gibt es|gibts|hat wer|hat jemand|kennt jemand|kennt wer|wer hat|irgendwo|"
-                                  r"anyone|are there)\b")
+                                  r"(?:machen|haben|betreiben) (?:das )?(?:andere|schon) (?:kommunen|gemeinden|staedte)\b[^?.]{0,60}"
+                                  r"\b(?:gemeinsam|zusammen)|"
+                                  r"wenn ja,? wo|anyone|are there|is there an?y? (?:cooperation|project|example))\b")
 COMPOUND_LEGAL_SUFFIXES = {
     "zweckverbaende": ("Zweckverband", True), "zweckverbaenden": ("Zweckverband", True),
     "zweckverband": ("Zweckverband", False), "vereine": ("eingetragener Verein", True),

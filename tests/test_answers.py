@@ -624,6 +624,9 @@ def test_the_knowledge_base_decides_whether_a_message_follows_up(sample_kb: Know
     ("gibt es sowas schon?", True),
     ("Gibt es Fördermittel?", False),  # funding, not examples of cooperation
     ("Müssen wir das ausschreiben oder gibt es da eine Ausnahme für Kommunen?", False),
+    ("Machen andere Kommunen das Ordnungsamt schon gemeinsam, und wenn ja, wo?", True),
+    ("Is there a cooperation on fire services in any district?", True),
+    ("Was machen andere Kommunen mit dem Personal, wenn die Aufgabe übergeht?", False),
 ])
 def test_gibt_es_asks_for_examples_only_when_it_names_a_cooperation(sample_kb: KnowledgeBase, question: str,
                                                                      lists_projects: bool) -> None:
