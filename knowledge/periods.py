@@ -65,7 +65,7 @@ def period_in(question: str, now: datetime, timezone: str = "Europe/Berlin") -> 
     monday = today - timedelta(days=today.weekday())
 
     def found(pattern: str) -> re.Match[str] | None:
-        return re.search(rf"(?<![a-z]){pattern}(?![a-z])", text)
+        return re.search(rf"(?<![a-z])(?:{pattern})(?![a-z])", text)  # the bounds hold for every alternative
 
     if m := found(rf"(?:naechste[nmrs]?|kommende[nmrs]?|next|upcoming|demnaechst|bald)(?:\s+{_FORMAT_WORD})?"
                   rf"(?:\s+{EVENT_NOUN})?"):

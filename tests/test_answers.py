@@ -256,6 +256,7 @@ def test_periods_named_in_questions(question: str, start: str, end: str) -> None
 
 
 @pytest.mark.parametrize("question", ["Guten Morgen, gibt es Termine?", "Wie viele Kommunen sind seit 2 Jahren dabei?",
+                                      "Wie ist der heutige Stand der Termine?", "Steht das im neuen Jahresbericht?",
                                       "Gibt es Workshops für 4 Gemeinden?", "Was regelt § 108 Abs. 4 GWB?"])
 def test_no_period_where_none_is_named(question: str) -> None:
     assert period_in(question, NOW) is None
