@@ -1,5 +1,5 @@
 """Which events a question selects: those in the period it names, those still to come, those at
-the place it names, and those of the format it asks for (online or in person)."""
+the place it names, and the format (online or in person) and kind ("Workshop") it asks for."""
 
 from __future__ import annotations
 
@@ -92,15 +92,6 @@ def asked_format(question: str) -> str | None:
     return "online" if _ONLINE_ASKED.search(folded) else None
 
 
-def events_not_in_format(snapshot: SearchSnapshot, question: str) -> set[ItemKey]:
-    """The events of another format than the one the question asks for (none when it asks for none)."""
-    wanted = asked_format(question)
-    if wanted is None:
-        return set()
-    return {key for key, item in snapshot.items.items()
-            if item.kind == "event" and is_online(item.location) != (wanted == "online")}
-
-
 def is_online(location: str | None) -> bool:
     """Whether an event's location is online ("Online (Zoom)", "Webkonferenz")."""
     return _ONLINE_PLACE.search(fold(location or "")) is not None
@@ -113,12 +104,14 @@ EVENT_TYPES: tuple[tuple[str, ...], ...] = (  # what an event is, as its title s
 )
 
 
-def events_of_asked_type(snapshot: SearchSnapshot, question: str) -> set[ItemKey]:
-    """The events whose title names the kind of event the question asks for ("Workshops im
-    Frühjahr?" → the workshops; "die nächste Jahrestagung" → conferences); none when it names no kind."""
+def asked_event_types(question: str) -> tuple[str, ...]:
+    """The title words of the kind of event a question asks for ("Workshops im Frühjahr?" →
+    workshop; "die nächste Jahrestagung" → konferenz, kongress, tagung …); empty when it names none."""
     folded = fold(question)
-    asked = [stems for stems in EVENT_TYPES if any(stem in folded for stem in stems)]
-    if not asked:
-        return set()
-    return {key for key, item in snapshot.items.items()
-            if item.kind == "event" and any(stem in fold(item.title) for stems in asked for stem in stems)}
+    return tuple(stem for stems in EVENT_TYPES if any(stem in folded for stem in stems) for stem in stems)
+
+
+def names_event_type(title: str, stems: tuple[str, ...]) -> bool:
+    """Whether an event's title names one of the asked kinds (``asked_event_types``)."""
+    folded = fold(title)
+    return any(stem in folded for stem in stems)

@@ -109,7 +109,7 @@ def period_in(question: str, now: datetime, timezone: str = "Europe/Berlin") -> 
     if m := found(rf"{_NEXT}\s+woche|next\s+week"):
         return Period(_day(monday + timedelta(days=7), tz), _day(monday + timedelta(days=14), tz), m.group())
     if m := found(r"(?:in\s+den\s+|within\s+the\s+|in\s+the\s+)?(?:naechsten|kommenden|next|coming)\s+(\d{1,2}|zwei|drei|vier|two|three|four)\s+(tage[n]?|wochen|monate[n]?|days|weeks|months)"):
-        number = {"zwei": 2, "drei": 3, "vier": 4, "two": 2, "three": 3, "four": 4}.get(m.group(1)) or int(m.group(1))
+        number = _COUNT_WORDS.get(m.group(1)) or int(m.group(1))
         unit = m.group(2)
         days = number * (1 if unit.startswith(("tag", "day")) else 7 if unit.startswith(("woche", "week")) else 31)
         return Period(_day(today, tz), _day(today + timedelta(days=days), tz), m.group())

@@ -17,11 +17,13 @@ from knowledge.answers import Answer, SearchHit
 from knowledge.catalog import ItemKey
 from knowledge.confidence import ConfidenceModel, Signals
 from knowledge.event_selection import (
+    asked_event_types,
+    asked_format,
     days_from,
     events_at_places,
     events_in_period,
-    events_not_in_format,
-    events_of_asked_type,
+    is_online,
+    names_event_type,
     upcoming_events,
 )
 from knowledge.passage_choice import answer_query, answering_chunk, holds_provision, passage_pool
@@ -151,8 +153,8 @@ def retrieve(
 
     # 3. boosts from recognised filters: projects satisfying every restriction come first
     asks_events = filters.kind == "event" or understood.period is not None
-    other_format = events_not_in_format(snapshot, understood.text) if asks_events else set()
-    asked_type = events_of_asked_type(snapshot, understood.text) if asks_events else set()
+    wanted_format = asked_format(understood.text) if asks_events else None  # "online", "in person"
+    asked_types = asked_event_types(understood.text) if asks_events else ()
     # the place restricts projects, or events when the question asks for events
     matching = (events_at_places(snapshot, filters, understood.text) if asks_events
                 else {item.key for item in filtered_projects})
@@ -184,9 +186,10 @@ def retrieve(
                 item_score[key] -= params.event_penalty
             if item.cancelled:
                 item_score[key] -= 0.01
-            if key in other_format:  # "Online-Veranstaltungen im Januar?": the Präsenztermine after the online ones
-                item_score[key] -= params.format_penalty
-            item_score[key] += params.event_type_boost * (key in asked_type)  # "Workshops im Frühjahr?"
+            if wanted_format and is_online(item.location) != (wanted_format == "online"):
+                item_score[key] -= params.format_penalty  # "Online-Termine im Januar?": Präsenztermine after
+            if asked_types and names_event_type(item.title, asked_types):
+                item_score[key] += params.event_type_boost  # "Workshops im Frühjahr?"
 
     provisions = cited_provisions(understood.text)
     if params.cite_boost and provisions:  # "nach § 2b UStG": the statute holding the named provision first
