@@ -32,4 +32,4 @@ def merged_question(gazetteer: Gazetteer, understood: UnderstoodQuery, previous_
     before = gazetteer.understand(previous_text, now=now, timezone=timezone)
     residual = list(dict.fromkeys(before.residual_words + understood.residual_words))
     return UnderstoodQuery(understood.text, understood.filters.merged_into(previous_filters), residual,
-                           understood.period or before.period)
+                           understood.period or before.period, timezone)

@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from functools import lru_cache
 
 import numpy as np
 
-from embeddings.lexical import LexicalIndex
+from embeddings.lexical import LexicalIndex, fold
 from knowledge.catalog import ChunkInfo, ItemKey
 from knowledge.search_index import SearchSnapshot
 from knowledge.snippets import SnippetQuery, answer_words, answering_strength, ask_clause, asks_conditions
 
+_HOW = re.compile(r"\b(?:wie|how)\s+(hoch|viel\w*|lange?|oft|weit|gro(?:ß|ss)|teuer|schnell|much|many|long|high)\b",
+                  re.I)
 _ABSATZ_NUMBER = re.compile(r"\bAbs\. (\d+[a-z]?)")
 
 
@@ -70,12 +73,41 @@ def holds_provision(snapshot: SearchSnapshot, key: ItemKey, provisions: frozense
                if (section := snapshot.chunks[c].section).startswith(("§", "Art")))
 
 
+_STATUTE_NAMES = re.compile(r"(\w*gesetz(?:buch)?)?\s*\(([^()]+)\)")
+
+
+@lru_cache(maxsize=4_096)
+def statute_names(title: str) -> frozenset[str]:
+    """A statute's names as its title gives them: "Onlinezugangsgesetz", "OZG" (folded)."""
+    names = set()
+    for before, inside in _STATUTE_NAMES.findall(title):
+        names |= {fold(n) for n in re.split(r"\s+[-–]\s+", inside) if n.strip() and len(n) <= 30}
+        if before:
+            names.add(fold(before))
+    return frozenset(names)
+
+
+_READS_BEFORE = r"(?:im|in|nach|laut|lt|gemaess|gem|des|dem|vom|ins|aus dem|nach dem|sagt das|regelt das|steht das)\s+"
+_READS_AFTER = r"\s+(?:sagt|sagen|regelt|schreibt|steht|vorschreibt|bestimmt|vorsieht|verlangt)\b"
+
+
+def names_statute(snapshot: SearchSnapshot, key: ItemKey, question: str) -> bool:
+    """Whether ``question`` reads in the statute ``key`` by name ("steht das im OZG?", "nach dem
+    Umsatzsteuergesetz", "was regelt das OZG"), not a topic named after it ("OZG-Umsetzung")."""
+    if not any(snapshot.chunks[c].section.startswith("§") for c in snapshot.item_chunks.get(key, ())[:3]):
+        return False
+    folded = fold(question)
+    return any(re.search(rf"(?:\b{_READS_BEFORE}{re.escape(name)}(?![\w-])|(?<![\w-]){re.escape(name)}{_READS_AFTER})",
+                         folded) for name in statute_names(snapshot.items[key].title))
+
+
 def answer_query(lexical: LexicalIndex, search_text: str, question: str, facts: frozenset[str],
                  provisions: frozenset[str], *, ask_clause_weight: float) -> SnippetQuery:
     """What a snippet must answer: the words of ``search_text`` (the ``question`` with its glossary
     additions) weighted by rarity, words of the asking clause ``ask_clause_weight`` times more."""
     asked = set(lexical.query_tokens(ask_clause(search_text)))
     focus = ask_clause_weight if asked else 1.0
+    how = set(lexical.query_tokens(" ".join(_HOW.findall(search_text))))  # "wie hoch": the fact asked, not a word
     return SnippetQuery({t: lexical.idf(t) * (focus if t in asked else 1.0)
-                         for t in lexical.query_tokens(answer_words(search_text), heads=True)}, facts, provisions,
-                        asks_conditions(question))
+                         for t in lexical.query_tokens(answer_words(search_text), heads=True) if t not in how},
+                        facts, provisions, asks_conditions(question))

@@ -38,6 +38,10 @@ _EVENT_CUES = re.compile(r"(?:veranstalt|termin|(?<![a-z])events?\b|webinar|work
                          r"(?:naechste|kommende|diese)[nmrs]?\s+(?:woche|monat)|(?:next|this)\s+(?:week|month))")
 
 
+_OWN_SITUATION = re.compile(r"\b(?:wir|uns|unser\w*|ich|mein\w*|we|our)\b")
+_ASKED_BEFORE = re.compile(r"\b(?:was fuer|welche\w*|wie ?viele)\s+(?:\w+\s+)?([a-z-]+)\s*$")
+
+
 @dataclass(frozen=True)
 class QueryFilters:
     """What a question restricts to; empty sets mean no restriction."""
@@ -88,6 +92,7 @@ class UnderstoodQuery:
     filters: QueryFilters
     residual_words: list[str] = field(default_factory=list)
     period: Period | None = None  # the time period an event question names
+    timezone: str = "Europe/Berlin"  # where the question's dates and the events' times are local
 
     @property
     def filter_only(self) -> bool:
@@ -259,6 +264,8 @@ class Gazetteer:
         )
         content = [w for w in residual_words if w not in GENERIC_TOPIC_WORDS]
         list_intent = project_list or (plural and len(content) <= 2)
+        if years != (None, None) and not list_intent and _OWN_SITUATION.search(folded):
+            years = (None, None)  # "wir haben seit 2012 eine Vereinbarung …": the asker's own, not a filter
 
         topics = (
             self._topics(tokens + compound_parts + expansion_tokens)
@@ -284,7 +291,7 @@ class Gazetteer:
             kind = None  # "Was ist eigentlich dieses Spotlight?" asks what the format is, not for events
         filters = QueryFilters(frozenset(kreise), frozenset(towns), frozenset(legal_forms), frozenset(topics),
                                list_intent, years[0], years[1], kind)
-        return UnderstoodQuery(question, filters, residual_words, period)
+        return UnderstoodQuery(question, filters, residual_words, period, timezone)
 
     def _register_places(self, question: str, tokens: list[str], used: set[int], kreise: set[str],
                          towns: set[str]) -> None:
@@ -320,6 +327,9 @@ class Gazetteer:
         for match in PROJECT_LIST_PHRASES.finditer(folded):
             if not match.group().startswith("gibt"):
                 return True
+            asked = _ASKED_BEFORE.search(re.split(r"[.?!;,]", folded[:match.start()])[-1])
+            if asked and not (asked.group(1).startswith(_COOPERATION_CUES) or asked.group(1) in PROJECT_LIST_WORDS):
+                continue  # "was für Fristen gibt es": the thing asked for comes first, and it is no cooperation
             following = re.findall(r"[a-z0-9-]+", folded[match.end():])[:5]
             content = [w for w in following if len(w) >= 4 and w not in QUERY_NOISE]
             names_cooperation = any(w.startswith(_COOPERATION_CUES) or w.split("-")[-1] in PROJECT_LIST_WORDS

@@ -26,7 +26,9 @@ from knowledge.event_selection import (
     names_event_type,
     upcoming_events,
 )
-from knowledge.passage_choice import answer_query, answering_chunk, holds_provision, passage_pool
+from knowledge.item_facts import item_facts
+from knowledge.passage_choice import (answer_query, answering_chunk, holds_provision, names_statute,
+                                      passage_pool)
 from knowledge.place_restrictions import (
     distances_km,
     place_restricted_projects,
@@ -43,7 +45,6 @@ from knowledge.snippets import (
     asked_facts,
     cited_provisions,
     make_snippet,
-    project_facts,
 )
 
 
@@ -192,9 +193,9 @@ def retrieve(
                 item_score[key] += params.event_type_boost  # "Workshops im Frühjahr?"
 
     provisions = cited_provisions(understood.text)
-    if params.cite_boost and provisions:  # "nach § 2b UStG": the statute holding the named provision first
-        for key in item_score:
-            item_score[key] += params.cite_boost * holds_provision(snapshot, key, provisions)
+    for key in item_score:  # "nach § 2b UStG": the statute holding it; "steht das im OZG?": the statute named
+        item_score[key] += (params.cite_boost * (bool(provisions) and holds_provision(snapshot, key, provisions))
+                            + params.topic_boost * names_statute(snapshot, key, understood.text))
     facts = asked_facts(understood.text)
     if params.contact_boost and "contact" in facts and not addresses_the_service(understood.text):
         for key in item_score:
@@ -229,10 +230,8 @@ def retrieve(
         snippet = make_snippet(chunk.text, snippet_query, lexical_index.analyzer.tokens,
                                max_chars=MAX_PROVISION_CHARS if whole else MAX_SNIPPET_CHARS,
                                lead=item.kind in ("faq", "project", "event") or provision, whole=whole)
-        if item.kind == "project":  # "Seit wann …?", "Kontakt …": the project's own facts first
-            own_facts = project_facts(understood.text, legal_form=item.legal_form, start_year=item.start_year,
-                                      contact=item.contact, municipalities=item.municipalities)
-            snippet = f"{own_facts} {snippet}".strip() if own_facts else snippet
+        own_facts = item_facts(item, understood.text, understood.timezone)  # "Seit wann …?", "Wann und wo …?"
+        snippet = f"{own_facts} {snippet}".strip() if own_facts else snippet
         hits.append(
             SearchHit(
                 id=item.id,

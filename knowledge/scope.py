@@ -42,6 +42,7 @@ OUT_OF_SCOPE_TOPICS: tuple[str, ...] = (
     "Baugenehmigung für mein eigenes Haus, Carport oder Gartenhaus",
     "Sperrmüll anmelden, Abfuhrkalender, Mülltonne bestellen als Privatperson",
     "Hundesteuer, Grundsteuer, Gewerbesteuer: Hebesatz und Steuersatz einer bestimmten Stadt",
+    "Grunderwerbsteuer, Erbschaftsteuer und Steuersätze beim Kauf eines Grundstücks oder Hauses",
     "Bankverbindung, IBAN oder Kassenzeichen einer Stadtkasse",
     "Wer ist Bürgermeister, Landrat oder Ratsmitglied einer Stadt",
     "Kita-Platz, Schulplatz oder Betreuung für mein eigenes Kind suchen und anmelden",
@@ -51,6 +52,7 @@ OUT_OF_SCOPE_TOPICS: tuple[str, ...] = (
     "Elternzeit, Mutterschutz, Teilzeit, Sonderurlaub und Beihilfe für mich als Beschäftigte oder Beamter",
     "Elterngeld, Kindergeld, Wohngeld, Bürgergeld, Rente und Sozialleistungen",
     "Gesetzlicher Mindestlohn, Steuererklärung und Einkommensteuer",
+    "Fahrtkosten, Pendlerpauschale und Werbungskosten privat in der Steuererklärung absetzen",
     "Krankmeldung, Arzt, Apotheke, Impfung und Krankenversicherung",
     # politics and public life
     "Bundestagswahl, Landtagswahl, Kommunalwahl, Briefwahl und Wahlergebnisse",

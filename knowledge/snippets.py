@@ -54,37 +54,21 @@ FACT_CUES: dict[str, tuple[str, ...]] = {
                 "erreiche", "erreichbar", "mail", "telefon", "rufnummer", "anrufen", "contact", "who do i",
                 "whom", "phone"),
     "count": ("wie viele", "wieviele", "anzahl", "how many"),
+    "staff": ("wie viele mitarbeit", "wie viele beschaeftigt", "wie viele leute", "wie viele stellen", "wie viel personal",
+              "wie viele personen arbeiten", "personalstaerke", "personalausstattung", "how many staff",
+              "how many employees", "how many people work"),
     "definition": ("was ist ein", "was ist der", "was ist die", "was ist das", "was sind ", "was versteht man",
                    "wie definiert", "definition", "was bedeutet", "was heisst", "begriff", "what is a", "what is the",
                    "what are ", "what does", "meaning of", "unterschied", "unterscheidet"),
 }
-FACT_PATTERNS = {"amount": _AMOUNT, "date": _DATE, "contact": _CONTACT, "count": _COUNT, "definition": _DEFINITION}
+# a number of people at work: "Zwei Vergabesachbearbeiter", "ein Team aus vier Standesbeamtinnen", "2,5 Stellen"
+_STAFF = re.compile(rf"(?:\b\d[\d.,]*|\b(?:eine?[mnr]?|{_NUMBER_WORDS}))\s+(?:[\w-]+\s+){{0,2}}?"
+                    r"(?:[\w-]*(?:mitarbeit|beschäftigt|bearbeiter|kräfte|kraft\b|beamt|angestellt|lotsin|lotsen)[\w-]*"
+                    r"|(?:vollzeit|teilzeit|plan)?stellen?\b|personen\b|köpfe\b|fachleute\b|leute\b)", re.I)
+FACT_PATTERNS = {"amount": _AMOUNT, "date": _DATE, "contact": _CONTACT, "count": _COUNT, "definition": _DEFINITION,
+                 "staff": _STAFF}
 _REFERRING = ("dies", "diese", "dieser", "dieses", "das ", "sie ", "er ", "es ", "dabei", "hierfür", "hierfuer",
               "dafür", "dafuer", "damit", "außerdem", "ausserdem", "zudem", "ferner", "auch ")
-
-
-_LEGAL_FORM_CUES = ("rechtsform", "organisationsform", "legal form", "wie organisiert", "als was")
-_START_CUES = ("seit wann", "seit welchem", "gegruendet", "gestartet", "begonnen", "angefangen", "in welchem jahr",
-               "welches jahr", "startjahr", "ins leben gerufen", "wann wurde", "wann hat",
-               "since when", "founded", "started", "wie lange gibt", "wie lange schon")
-
-
-def project_facts(question: str, *, legal_form: str | None, start_year: int | None, contact: str,
-                  municipalities: tuple[str, ...] = ()) -> str:
-    """The project's own facts that the question asks for, as a sentence ("Seit 2019. Kontakt: …")."""
-    folded = f" {fold(question)} "
-    facts = asked_facts(question)
-    parts = []
-    if start_year and any(cue in folded for cue in _START_CUES):
-        parts.append(f"Seit {start_year}.")
-    if legal_form and any(cue in folded for cue in _LEGAL_FORM_CUES):
-        parts.append(f"Rechtsform: {legal_form}.")
-    if contact and "contact" in facts:
-        parts.append(f"Kontakt: {contact}.")
-    if municipalities and any(cue in folded for cue in ("wer macht", "welche kommunen", "welche gemeinden",
-                                                          "wer ist beteiligt", "beteiligt", "who takes part")):
-        parts.append(f"Beteiligt: {', '.join(municipalities)}.")
-    return " ".join(parts)
 
 
 # definition questions the fixed cues miss: "Was versteht das OZG unter …", "Was ist umsatzsteuerlich
@@ -116,10 +100,17 @@ def addresses_the_service(question: str) -> bool:
     return bool(_SERVICE_ADDRESSED.search(fold(question)))
 
 
+_HOW_MANY = re.compile(r"\bwie ?viele\b")
+
+
 def asked_facts(question: str) -> frozenset[str]:
-    """The kinds of fact a question asks for: amount, date, contact, count, definition."""
+    """The kinds of fact a question asks for: amount, date, contact, count, staff, definition."""
     folded = f" {fold(question)} "
     kinds = {kind for kind, cues in FACT_CUES.items() if any(cue in folded for cue in cues)}
+    if "amount" in kinds and not any(cue in _HOW_MANY.sub(" ", folded) for cue in FACT_CUES["amount"]):
+        kinds.discard("amount")  # "wie viele Mitarbeiter" asks for a count, not an amount
+    if "staff" in kinds:
+        kinds.discard("count")  # the number of people, not any number
     if _DEFINITION_ASKED.search(folded):
         kinds.add("definition")
     return frozenset(kinds)
@@ -214,8 +205,8 @@ def make_snippet(text: str, query: SnippetQuery | None, tokenize: Callable[[str]
     if len(sentences) == 1:
         return _focus(text, query, tokenize, max_chars)
     scores = [_score(sentence, position, query, tokenize) for position, sentence in enumerate(sentences)]
-    if lead:
-        scores[0] += 0.5 * max(query.weights.values(), default=1.0)
+    if lead and (not query.facts or any(FACT_PATTERNS[kind].search(sentences[0]) for kind in query.facts)):
+        scores[0] += 0.5 * max(query.weights.values(), default=1.0)  # unless it lacks the fact asked for
     best = max(range(len(sentences)), key=lambda i: scores[i])
     if len(sentences[best]) > max_chars:  # one long enumeration: its answering item, under its lead-in
         return ("… " if best > 0 else "") + _focus(sentences[best], query, tokenize, max_chars)

@@ -393,6 +393,45 @@ def test_project_facts_asked_in_other_words(sample_kb: KnowledgeBase) -> None:
     assert mail is not None and mail.snippet.startswith("Kontakt:") and "@" in mail.snippet
 
 
+def test_project_start_and_members_asked_in_other_words(sample_kb: KnowledgeBase) -> None:
+    started = sample_kb.ask("Wann startete die gemeinsame Volkshochschule?", now=NOW).best
+    assert started is not None and started.kind == "project"
+    assert started.snippet.startswith(f"Seit {started.item.start_year}.")
+    members = sample_kb.ask("Was hat der gemeinsame Breitbandausbau gekostet und wer hat da mitgemacht?", now=NOW).best
+    assert members is not None and members.snippet.startswith("Beteiligt: ")
+    assert all(town in members.snippet for town in members.item.municipalities)
+
+
+def test_event_date_and_place_are_stated_when_asked(sample_kb: KnowledgeBase) -> None:
+    """"Wann und wo …?": the event's date and place open the snippet, whatever its description says."""
+    best = sample_kb.ask("Wo und wann genau findet der Workshop zur Zweckverbandsgründung statt?", now=NOW).best
+    assert best is not None and best.kind == "event"
+    assert best.snippet.startswith("Termin: Mi., 15.09.2027, 09:30 Uhr, ") and "Bielefeld" in best.snippet
+    about = sample_kb.ask("Worum geht es beim Workshop zur Zweckverbandsgründung?", now=NOW).best
+    assert about is not None and about.id == best.id and not about.snippet.startswith("Termin:")
+
+
+def test_a_count_of_staff_is_the_sentence_with_people_not_any_number() -> None:
+    text = ("Die Gemeinde Flieden betreibt für vier Kommunen eine zentrale Vergabestelle. Sie begleitet Vergaben ab "
+            "10.000 Euro netto. Zwei Vergabesachbearbeiter mit Zertifikat bearbeiten etwa 140 Verfahren pro Jahr.")
+    question = "Wie viele Mitarbeiter hat die gemeinsame Vergabestelle?"
+    assert asked_facts(question) == {"staff"}  # "wie viele" is no amount, and a number of people is asked
+    assert asked_facts("Wie viel kostet das?") == {"amount"}
+    query = SnippetQuery({"vergabestelle": 3.0, "mitarbeiter": 3.0}, asked_facts(question))
+    # project descriptions open with their answer (lead), unless the opening lacks the fact asked for
+    assert make_snippet(text, query, _tokens, max_chars=90, lead=True).startswith("… Zwei Vergabesachbearbeiter")
+
+
+def test_a_year_of_the_askers_own_situation_filters_no_projects(sample_kb: KnowledgeBase) -> None:
+    gazetteer = sample_kb.snapshot().gazetteer
+    own = ("Guten Morgen, wir haben seit 2012 eine öffentlich-rechtliche Vereinbarung zur gemeinsamen Musikschule "
+           "und die Nachbarstadt will jetzt raus. Kann die einfach so kündigen und welche Fristen gelten da?")
+    assert not gazetteer.understand(own).filters.years
+    assert gazetteer.understand("Welche Projekte gibt es seit 2020?").filters.year_min == 2020
+    best = sample_kb.ask(own, now=NOW).best
+    assert best is not None and best.kind != "project" and "kündig" in best.snippet.lower()
+
+
 def test_asking_what_an_event_format_is_asks_for_no_events(sample_kb: KnowledgeBase) -> None:
     """"Was ist eigentlich dieses Spotlight?" asks what the format is: the guide or FAQ answers, not
     the next Spotlight; "Wann ist das nächste Spotlight?" still asks for the event."""
@@ -542,9 +581,26 @@ def test_calibration_is_computed_per_base_and_stored(statute_kb: KnowledgeBase, 
     assert answer.best.section == "§ 57" and answer.best.source == "VwVfG § 57"
     assert "schriftlich zu schließen" in answer.best.snippet
     for question in ("Wie wird das Wetter am Wochenende?", "Wie beantrage ich einen neuen Reisepass?",
-                     "Ich bin bei der Gemeinde angestellt, wie lange kann ich Elternzeit nehmen?"):
+                     "Ich bin bei der Gemeinde angestellt, wie lange kann ich Elternzeit nehmen?",
+                     "Kann ich meine Fahrtkosten zur Arbeit in der Steuererklärung absetzen?"):
         assert not statute_kb.ask(question, now=NOW).answered, question
         assert not sample_kb.ask(question, now=NOW).answered, question
+
+
+def test_a_statute_named_as_the_source_is_read(statute_kb: KnowledgeBase) -> None:
+    """"Steht das im OZG?", "nach dem OZG": the statute itself, not projects on its topic."""
+    from knowledge.passage_choice import names_statute, statute_names
+
+    snapshot = statute_kb.snapshot()
+    ozg = next(key for key, item in snapshot.items.items() if item.id == "R03-ozg")
+    assert statute_names(snapshot.items[ozg].title) == {"onlinezugangsgesetz", "ozg"}
+    for question in ("Bis wann mussten Verwaltungsleistungen online sein, steht das im OZG?",
+                     "Was regelt das Onlinezugangsgesetz?", "Was sagt das OZG zu Nutzerkonten?"):
+        assert names_statute(snapshot, ozg, question), question
+    for question in ("Wie läuft die OZG-Umsetzung bei anderen Kommunen?", "Wie können Kommunen das OZG gemeinsam umsetzen?"):
+        assert not names_statute(snapshot, ozg, question), question
+    project = next(key for key, item in snapshot.items.items() if item.kind == "project")
+    assert not names_statute(snapshot, project, "Steht das im OZG?")  # only a statute is read by name
 
 
 @pytest.mark.parametrize(("question", "section", "passage"), [
@@ -628,6 +684,8 @@ def test_the_knowledge_base_decides_whether_a_message_follows_up(sample_kb: Know
     ("Machen andere Kommunen das Ordnungsamt schon gemeinsam, und wenn ja, wo?", True),
     ("Is there a cooperation on fire services in any district?", True),
     ("Was machen andere Kommunen mit dem Personal, wenn die Aufgabe übergeht?", False),
+    ("Wie läuft ein Austritt ab und was für Fristen gibts da?", False),  # the thing asked comes first: Fristen
+    ("Welche Kooperationen gibt es beim Bauhof?", True),
 ])
 def test_gibt_es_asks_for_examples_only_when_it_names_a_cooperation(sample_kb: KnowledgeBase, question: str,
                                                                      lists_projects: bool) -> None:
