@@ -260,7 +260,8 @@ class Gazetteer:
         # "ein Leitfaden, wie man eine Veranstaltung aufzieht" asks for the document
         kind = "document" if "document" in kinds else next(iter(kinds), None)
         project_list = kind is None and (
-            any(tok.split("-")[-1] in PROJECT_LIST_WORDS for tok in tokens) or self._asks_who_does(folded)
+            any(tok.split("-")[-1] in PROJECT_LIST_WORDS and not (tok == "alle" and tokens[i - 1:i] in (["fuer"], ["an"]))
+                for i, tok in enumerate(tokens)) or self._asks_who_does(folded)
         )
         content = [w for w in residual_words if w not in GENERIC_TOPIC_WORDS]
         list_intent = project_list or (plural and len(content) <= 2)

@@ -9,16 +9,20 @@ vectors instead (measured: no better on the dev sets, and a second encoding cost
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 
 from embeddings.encoder import Encoder
-from embeddings.lexical import LexicalIndex
+from embeddings.lexical import LexicalIndex, fold
 from knowledge.glossary import expand_query
 from knowledge.indexing import MAX_EMBED_CHARS
 from knowledge.snippets import ask_clause
 
 CHATTY_WORDS = 8  # a question this long with context besides its asking clause is searched by the clause
 MIN_CLAUSE_WORDS = 3  # … when its asking clause has this many words the base knows (it names what is asked)
+# … and does not point back at the context for its subject ("was muss man da beachten", "gibt es dafür …")
+_POINTS_BACK = re.compile(r"\b(?:da|dabei|dafuer|dazu|davon|dort|hierbei|hierfuer|sowas|so etwas|there|for that)\b")
 
 
 def question_vector(encoder: Encoder, lexical: LexicalIndex, search_text: str, question: str, *,
@@ -30,7 +34,7 @@ def question_vector(encoder: Encoder, lexical: LexicalIndex, search_text: str, q
     sinnvoll?") has few words the base knows: the whole question is searched."""
     clause = ask_clause(question)
     if (not clause_weight or clause == question or len(question.split()) < CHATTY_WORDS
-            or len(lexical.query_tokens(clause)) < MIN_CLAUSE_WORDS):
+            or len(lexical.query_tokens(clause)) < MIN_CLAUSE_WORDS or _POINTS_BACK.search(fold(clause))):
         return encoder.encode_queries([search_text[:MAX_EMBED_CHARS]])[0]
     if clause_weight >= 1.0:  # the clause alone: one encoding of a shorter text
         return encoder.encode_queries([expand_query(clause)[:MAX_EMBED_CHARS]])[0]

@@ -200,6 +200,11 @@ def test_a_chatty_question_is_searched_by_its_asking_clause_as_well(sample_kb: K
                   "was müssen wir beachten?")
     assert len(lexical.query_tokens(ask_clause(no_subject))) < MIN_CLAUSE_WORDS
     assert np.allclose(vector(no_subject), encoder.encode_queries([no_subject])[0])
+    # a clause that points back at the context for its subject ("was muss man da beachten") is not used alone
+    points_back = ("Wir denken drüber nach, ein Shared Service Center für Personal und IT mit vier Kommunen "
+                   "aufzubauen. Was muss man da beachten und welche Rechtsform wird da meistens gewählt?")
+    assert len(lexical.query_tokens(ask_clause(points_back))) >= MIN_CLAUSE_WORDS
+    assert np.allclose(vector(points_back, 1.0), encoder.encode_queries([points_back])[0], atol=1e-5)
 
 
 @pytest.mark.parametrize(("question", "provisions"), [
@@ -686,6 +691,8 @@ def test_the_knowledge_base_decides_whether_a_message_follows_up(sample_kb: Know
     ("Was machen andere Kommunen mit dem Personal, wenn die Aufgabe übergeht?", False),
     ("Wie läuft ein Austritt ab und was für Fristen gibts da?", False),  # the thing asked comes first: Fristen
     ("Welche Kooperationen gibt es beim Bauhof?", True),
+    ("Eine Stadt soll die Ausschreibungen für alle machen. Müssen wir das ausschreiben?", False),  # not "alle Projekte"
+    ("Zeig alle Projekte zur Feuerwehr", True),
 ])
 def test_gibt_es_asks_for_examples_only_when_it_names_a_cooperation(sample_kb: KnowledgeBase, question: str,
                                                                      lists_projects: bool) -> None:
