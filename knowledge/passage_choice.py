@@ -25,6 +25,8 @@ def answering_chunk(snapshot: SearchSnapshot, chunk_ids: list[int], dense: Mappi
     question's rare words, asked facts, a definition)."""
     tokenize = snapshot.lexical.analyzer.tokens
 
+    front = front_matter(snapshot, snapshot.chunks[chunk_ids[0]].item_key)
+
     def score(cid: int) -> float:
         chunk = snapshot.chunks[cid]
         absatz = _ABSATZ_NUMBER.search(chunk.section)
@@ -33,9 +35,25 @@ def answering_chunk(snapshot: SearchSnapshot, chunk_ids: list[int], dense: Mappi
                                                      heading=heading_of(chunk, snapshot.items[chunk.item_key].title),
                                                      opening=not absatz or absatz.group(1) == "1")
                 + 0.1 * query.cites(chunk.section)  # "nach § 2b Abs. 3": that Absatz
-                - (later_absatz_penalty if absatz and absatz.group(1) != "1" else 0.0))
+                - (later_absatz_penalty if absatz and absatz.group(1) != "1" else 0.0)
+                - (FRONT_MATTER_PENALTY if cid == front and not query.document else 0.0))
 
     return max(chunk_ids, key=score)
+
+
+FRONT_MATTER_PENALTY = 0.05
+FRONT_MATTER_CHARS = 400
+
+
+def front_matter(snapshot: SearchSnapshot, key: ItemKey) -> int | None:
+    """The document's short opening passage before its first heading ("Beispieldokument – keine
+    Rechtsberatung. Hinweis: …"): it carries the title, so it resembles every question on the topic,
+    but it answers none of them. Shown only when the question asks for the document itself."""
+    chunks = snapshot.item_chunks.get(key, ())
+    if key[0] != "document" or len(chunks) < 2:
+        return None
+    first = snapshot.chunks[chunks[0]]
+    return chunks[0] if not first.section and len(first.text) < FRONT_MATTER_CHARS else None
 
 
 def heading_of(chunk: ChunkInfo, title: str = "") -> str:
@@ -102,12 +120,13 @@ def names_statute(snapshot: SearchSnapshot, key: ItemKey, question: str) -> bool
 
 
 def answer_query(lexical: LexicalIndex, search_text: str, question: str, facts: frozenset[str],
-                 provisions: frozenset[str], *, ask_clause_weight: float) -> SnippetQuery:
+                 provisions: frozenset[str], *, ask_clause_weight: float, document: bool = False) -> SnippetQuery:
     """What a snippet must answer: the words of ``search_text`` (the ``question`` with its glossary
-    additions) weighted by rarity, words of the asking clause ``ask_clause_weight`` times more."""
+    additions) weighted by rarity, words of the asking clause ``ask_clause_weight`` times more.
+    ``document``: the question asks for a document ("Gibt es einen Leitfaden …?")."""
     asked = set(lexical.query_tokens(ask_clause(search_text)))
     focus = ask_clause_weight if asked else 1.0
     how = set(lexical.query_tokens(" ".join(_HOW.findall(search_text))))  # "wie hoch": the fact asked, not a word
     return SnippetQuery({t: lexical.idf(t) * (focus if t in asked else 1.0)
                          for t in lexical.query_tokens(answer_words(search_text), heads=True) if t not in how},
-                        facts, provisions, asks_conditions(question))
+                        facts, provisions, asks_conditions(question), document)

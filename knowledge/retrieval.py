@@ -210,7 +210,7 @@ def retrieve(
     terms = list(dict.fromkeys(understood.residual_words + question_words))
     lexical_index = snapshot.lexical
     snippet_query = answer_query(lexical_index, text, understood.text, facts, provisions,
-                                 ask_clause_weight=params.ask_clause_weight)
+                                 ask_clause_weight=params.ask_clause_weight, document=filters.kind == "document")
     hits = []
     item_candidates: dict[ItemKey, list[int]] = defaultdict(list)
     for cid in sorted(cand, key=lambda c: -fused.get(c, 0.0)):

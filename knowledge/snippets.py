@@ -170,6 +170,7 @@ class SnippetQuery:
     facts: frozenset[str] = frozenset()
     provisions: frozenset[str] = frozenset()
     conditions: bool = False  # "Wann greift …?", "Unter welchen Voraussetzungen …?": a list from its start
+    document: bool = False  # the question asks for a document ("Gibt es einen Leitfaden …?")
 
     @property
     def term(self) -> str:

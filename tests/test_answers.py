@@ -427,6 +427,21 @@ def test_a_count_of_staff_is_the_sentence_with_people_not_any_number() -> None:
     assert make_snippet(text, query, _tokens, max_chars=90, lead=True).startswith("… Zwei Vergabesachbearbeiter")
 
 
+def test_a_documents_front_matter_answers_no_content_question(sample_kb: KnowledgeBase) -> None:
+    """The short opening of a document before its first heading (disclaimer, title) resembles every
+    question on its topic but answers none: another passage is shown."""
+    from knowledge.passage_choice import front_matter
+
+    snapshot = sample_kb.snapshot()
+    key = ("document", "D10-kosten-verteilschluessel")
+    front = front_matter(snapshot, key)
+    assert front == snapshot.item_chunks[key][0] and "Beispieldokument" in snapshot.chunks[front].text
+    assert front_matter(snapshot, next(k for k in snapshot.items if k[0] == "project")) is None
+    best = sample_kb.ask("wie funtkioniert die kosenverteilung bei ner ikz wenn man nach einwohnern umlegt, is dat "
+                         "fair?", now=NOW).best
+    assert best is not None and best.id == key[1] and best.section and "Beispieldokument" not in best.snippet
+
+
 def test_a_year_of_the_askers_own_situation_filters_no_projects(sample_kb: KnowledgeBase) -> None:
     gazetteer = sample_kb.snapshot().gazetteer
     own = ("Guten Morgen, wir haben seit 2012 eine öffentlich-rechtliche Vereinbarung zur gemeinsamen Musikschule "
