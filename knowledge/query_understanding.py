@@ -31,16 +31,8 @@ from knowledge.query_vocabulary import (  # re-exported: callers import these fr
     _year_range as _year_range,
     legal_form_key as legal_form_key,
 )
+from knowledge.query_vocabulary import ASKED_BEFORE, EVENT_CUES, LOOSE_TOPIC, OWN_SITUATION
 from knowledge.snippets import asked_facts
-
-_EVENT_CUES = re.compile(r"(?:veranstalt|termin|(?<![a-z])events?\b|webinar|workshop|konferenz|kongress|tagung|seminar|"
-                         r"spotlight|stattfind|weihnachten|was\s+(?:ist|steht|geht)\b.*\b(?:los|an|geplant)\b|"
-                         r"(?:naechste|kommende|diese)[nmrs]?\s+(?:woche|monat)|(?:next|this)\s+(?:week|month))")
-
-
-_OWN_SITUATION = re.compile(r"\b(?:wir|uns|unser\w*|ich|mein\w*|we|our)\b")
-_ASKED_BEFORE = re.compile(r"\b(?:was fuer|welche\w*|wie ?viele)\s+(?:\w+\s+)?([a-z-]+)\s*$")
-
 
 @dataclass(frozen=True)
 class QueryFilters:
@@ -265,13 +257,15 @@ class Gazetteer:
         )
         content = [w for w in residual_words if w not in GENERIC_TOPIC_WORDS]
         list_intent = project_list or (plural and len(content) <= 2)
-        if years != (None, None) and not list_intent and _OWN_SITUATION.search(folded):
+        if years != (None, None) and not list_intent and OWN_SITUATION.search(folded):
             years = (None, None)  # "wir haben seit 2012 eine Vereinbarung …": the asker's own, not a filter
 
         topics = (
             self._topics(tokens + compound_parts + expansion_tokens)
             if (list_intent or kreise or towns or years != (None, None)) else set()
         )
+        if topics and (kreise or towns) and LOOSE_TOPIC.search(folded):
+            topics = set()  # "in Schlüchtern beim Bauhof oder so?": the town's projects, the topic words rank them
         if topics:
             topic_words = {w for t in topics for w in self.topic_stems.get(t, set())}
             residual_words = [w for w in residual_words if not any(w.startswith(t[:5]) or t.startswith(w) for t in topic_words)]
@@ -279,7 +273,7 @@ class Gazetteer:
         if kind is not None and not topics:
             topics = self._topics(tokens + expansion_tokens)
         period = None
-        if now is not None and (kind == "event" or _EVENT_CUES.search(folded)):
+        if now is not None and (kind == "event" or EVENT_CUES.search(folded)):
             period = period_in(question, now, timezone)
             if period is not None:
                 if kind is None and not topics:
@@ -328,7 +322,7 @@ class Gazetteer:
         for match in PROJECT_LIST_PHRASES.finditer(folded):
             if not match.group().startswith("gibt"):
                 return True
-            asked = _ASKED_BEFORE.search(re.split(r"[.?!;,]", folded[:match.start()])[-1])
+            asked = ASKED_BEFORE.search(re.split(r"[.?!;,]", folded[:match.start()])[-1])
             if asked and not (asked.group(1).startswith(_COOPERATION_CUES) or asked.group(1) in PROJECT_LIST_WORDS):
                 continue  # "was für Fristen gibt es": the thing asked for comes first, and it is no cooperation
             following = re.findall(r"[a-z0-9-]+", folded[match.end():])[:5]

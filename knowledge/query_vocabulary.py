@@ -125,3 +125,18 @@ def _same_word_family(word: str, topic_word: str) -> bool:
         return True
     common = len(os.path.commonprefix([word, topic_word]))
     return common >= 5 and common >= min(7, len(word), len(topic_word))
+
+
+# words that make a question naming a period an event question
+EVENT_CUES = re.compile(r"(?:veranstalt|termin|(?<![a-z])events?\b|webinar|workshop|konferenz|kongress|tagung|seminar|"
+                        r"spotlight|stattfind|weihnachten|was\s+(?:ist|steht|geht)\b.*\b(?:los|an|geplant)\b|"
+                        r"(?:naechste|kommende|diese)[nmrs]?\s+(?:woche|monat)|(?:next|this)\s+(?:week|month))")
+
+
+# the asker speaking of their own situation ("wir haben seit 2012 …")
+OWN_SITUATION = re.compile(r"\b(?:wir|uns|unser\w*|ich|mein\w*|we|our)\b")
+# "was für Fristen gibt es": the thing asked for, before "gibt es"
+ASKED_BEFORE = re.compile(r"\b(?:was fuer|welche\w*|wie ?viele)\s+(?:\w+\s+)?([a-z-]+)\s*$")
+# "Gibt es in Schlüchtern was beim Bauhof oder so?": the topic is an example, the place is what is asked
+LOOSE_TOPIC = re.compile(r"\b(?:oder so(?: was| etwas)?|oder (?:so )?(?:was |etwas )?aehnliche[sn]?|o\. ?ae\.|or something"
+                         r"|or similar)\b")

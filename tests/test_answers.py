@@ -442,6 +442,17 @@ def test_a_documents_front_matter_answers_no_content_question(sample_kb: Knowled
     assert best is not None and best.id == key[1] and best.section and "Beispieldokument" not in best.snippet
 
 
+def test_a_topic_given_as_a_loose_example_does_not_restrict_a_place_question(sample_kb: KnowledgeBase) -> None:
+    """"… in Dülmen beim Bauhof oder so?": the town's cooperations are asked, the topic only ranks them."""
+    gazetteer = sample_kb.snapshot().gazetteer
+    strict = gazetteer.understand("Gibt es in Dülmen eine Zusammenarbeit beim Bauhof?").filters
+    loose = gazetteer.understand("Gibt es in Dülmen eine Zusammenarbeit beim Bauhof oder so?").filters
+    assert strict.topics == {"Bauhof"} and strict.towns == loose.towns == {"Dülmen"}
+    assert not loose.topics
+    best = sample_kb.ask("Gibt es in Dülmen eine Zusammenarbeit beim Bauhof oder so?", now=NOW).best
+    assert best is not None and "Dülmen" in best.item.municipalities
+
+
 def test_a_year_of_the_askers_own_situation_filters_no_projects(sample_kb: KnowledgeBase) -> None:
     gazetteer = sample_kb.snapshot().gazetteer
     own = ("Guten Morgen, wir haben seit 2012 eine öffentlich-rechtliche Vereinbarung zur gemeinsamen Musikschule "
