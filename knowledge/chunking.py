@@ -124,14 +124,19 @@ def section_passages(heading: str, body: str) -> list[Passage]:
     return [p for p in passages if not _REPEALED.fullmatch(p.text)]
 
 
+# where a long enumerating sentence may be cut: before an item "2. für …" that follows a "," or ";"
+_ITEM_START = re.compile(r"(?<=[,;])\s+(?=\d{1,2}[a-z]?\.\s)")
+
+
 def sentence_windows(text: str, size: int, overlap: int) -> list[str]:
     """Sentence-aligned windows of about ``size`` words; the next window repeats trailing
-    sentences of up to ``overlap`` words. A sentence longer than ``size`` is cut into word windows."""
+    sentences of up to ``overlap`` words. A sentence longer than ``size`` is cut before its
+    enumerated items ("…, 3. für …"), and an item still too long into word windows."""
     sentences: list[str] = []
     for sentence in split_sentences(text):
         words = sentence.split()
         if len(words) > size + size // 3:
-            sentences.extend(word_windows(sentence, size, overlap))
+            sentences.extend(piece for part in _ITEM_START.split(sentence) for piece in word_windows(part, size, overlap))
         else:
             sentences.append(sentence)
     if sum(len(s.split()) for s in sentences) <= size + size // 3:

@@ -15,6 +15,10 @@ from knowledge.snippets import SnippetQuery, answer_words, answering_strength, a
 
 _HOW = re.compile(r"\b(?:wie|how)\s+(hoch|viel\w*|lange?|oft|weit|gro(?:ß|ss)|teuer|schnell|much|many|long|high)\b",
                   re.I)
+# the particles and fillers of spoken questions: rare in a base's texts, so heavily weighted, but no answer
+# states them ("Was sagt § 106 GWB, ab wann gilt denn das überhaupt?")
+FILLERS = (" überhaupt eigentlich denn halt mal eben bitte ungefähr etwa sowieso nochmal ja doch wohl vielleicht"
+           " irgendwie irgendwo irgendwas also sagt sagen gibts okay hallo moin dat wat is ne nen")
 _ABSATZ_NUMBER = re.compile(r"\bAbs\. (\d+[a-z]?)")
 
 
@@ -126,7 +130,7 @@ def answer_query(lexical: LexicalIndex, search_text: str, question: str, facts: 
     ``document``: the question asks for a document ("Gibt es einen Leitfaden …?")."""
     asked = set(lexical.query_tokens(ask_clause(search_text)))
     focus = ask_clause_weight if asked else 1.0
-    how = set(lexical.query_tokens(" ".join(_HOW.findall(search_text))))  # "wie hoch": the fact asked, not a word
+    how = set(lexical.query_tokens(" ".join(_HOW.findall(search_text)) + FILLERS))  # no words an answer states
     return SnippetQuery({t: lexical.idf(t) * (focus if t in asked else 1.0)
                          for t in lexical.query_tokens(answer_words(search_text), heads=True) if t not in how},
                         facts, provisions, asks_conditions(question), document)

@@ -61,6 +61,9 @@ FACT_CUES: dict[str, tuple[str, ...]] = {
                    "wie definiert", "definition", "was bedeutet", "was heisst", "begriff", "what is a", "what is the",
                    "what are ", "what does", "meaning of", "unterschied", "unterscheidet"),
 }
+# the date of a cited act ("Richtlinie 2009/81/EG … vom 13. Juli 2009", "ABl. L 94 vom 28.3.2014") states no date asked
+_CITED_DATE = re.compile(r"\b(?:vom|of)\s+\d{1,2}\.\s*(?:[A-Za-zä]+|\d{1,2}\.)\s*(?:19|20)\d\d\b|\b\d{4}/\d+/(?:EG|EU|EWG)\b"
+                         r"|\bABl\.[^)]*\)")
 # a number of people at work: "Zwei Vergabesachbearbeiter", "ein Team aus vier Standesbeamtinnen", "2,5 Stellen"
 _STAFF = re.compile(rf"(?:\b\d[\d.,]*|\b(?:eine?[mnr]?|{_NUMBER_WORDS}))\s+(?:[\w-]+\s+){{0,2}}?"
                     r"(?:[\w-]*(?:mitarbeit|beschäftigt|bearbeiter|kräfte|kraft\b|beamt|angestellt|lotsin|lotsen)[\w-]*"
@@ -280,7 +283,8 @@ def _score(sentence: str, position: int, query: SnippetQuery, tokenize: Callable
         elif heads[stem] & tokens or stem in _suffixes(tokenize, sentence):
             score += 0.5 * weight  # "Förderantrag" ~ "Anträge", "Umsatz" ~ "Jahresumsatz"
     top_weight = max(query.weights.values(), default=1.0)
-    stated = [kind for kind in query.facts if FACT_PATTERNS[kind].search(sentence)
+    stated = [kind for kind in query.facts if FACT_PATTERNS[kind].search(_CITED_DATE.sub(" ", sentence)
+                                                                         if kind == "date" else sentence)
               or (kind == "definition" and defines)]
     score += top_weight * len(stated)
     if query.facts and not stated:

@@ -52,6 +52,15 @@ def test_statutes_are_split_into_paragraphs_with_their_citation() -> None:
     assert nichtig.embed_text.startswith("Verwaltungsverfahrensgesetz (VwVfG) – § 59 Nichtigkeit")
 
 
+def test_a_long_enumerating_absatz_is_cut_before_its_items() -> None:
+    """§ 106 Abs. 2 GWB is one sentence "(2) Der jeweilige Schwellenwert ergibt sich 1. für …, 2. für …": its
+    windows start at an item, never in the middle of one."""
+    title, text = parse_document(REAL_LAW / "R06-gwb-vergabe-auszug.md")
+    windows = [c.text for c in chunk_document(title, text) if c.section == "§ 106 Abs. 2"]
+    assert len(windows) == 2 and windows[0].startswith("(2) Der jeweilige Schwellenwert ergibt sich 1. für")
+    assert re.match(r"\d\. für ", windows[1])
+
+
 def test_repealed_paragraphs_are_no_passages() -> None:
     chunks = chunk_document("Gesetz (G)", "## § 3 Begriffe\n\n(1) Text eins.\n\n(2) (weggefallen)\n\n(3) Text drei.")
     assert [c.section for c in chunks] == ["§ 3 Abs. 1", "§ 3 Abs. 3"]
@@ -119,6 +128,20 @@ def test_snippet_states_the_asked_kind_of_fact_and_definitions() -> None:
     assert SnippetQuery({}, provisions=cited_provisions("§ 2b")).cites("Die Sonderregel: § 2b Abs. 3 UStG") == 1
     faq = "Ja, das geht. Der Fördersatz beträgt 80 Prozent. Anträge stellen Sie bei der Bezirksregierung."
     assert make_snippet(faq, SnippetQuery({"foerdersatz": 2.0}), _tokens, max_chars=200, whole=True) == faq
+
+
+def test_fillers_and_cited_dates_answer_nothing() -> None:
+    """"ab wann gilt das überhaupt?": "überhaupt" is no word an answer states, and the date of a cited
+    directive ("Richtlinie 2009/81/EG … vom 13. Juli 2009") is no date asked for."""
+    from knowledge.passage_choice import answer_query
+
+    lexical = LexicalIndex([1, 2], ["Dieser Teil gilt ab den Schwellenwerten überhaupt.", "Vergaberecht gilt."])
+    query = answer_query(lexical, "Ab wann gilt denn das Vergaberecht überhaupt?", "", frozenset({"date"}),
+                         frozenset(), ask_clause_weight=1.0)
+    assert not {"uberhaupt", "ueberhaupt"} & set(query.weights) and query.weights
+    cited = "Der Wert gilt nach der Richtlinie 2009/81/EG des Rates vom 13. Juli 2009 in der geltenden Fassung."
+    dated = "Der Wert gilt seit dem 1. Januar 2027."
+    assert make_snippet(f"{cited} Mehr steht hier. {dated}", query, _tokens, max_chars=60).startswith("… Der Wert gilt seit")
 
 
 def test_snippets_are_plain_text_without_markup() -> None:
