@@ -46,9 +46,10 @@ def test_render_html_is_always_valid_and_within_the_limit(reply: Reply, limit: i
         _assert_valid(message, limit)
     plain = "".join(parse_entities(m, "HTML")[0] for m in messages)
     for line in reply.lines:  # nothing is lost: every word of the reply is in some message
+        words = set("".join(span.text for span in line).split())  # spans run together: "xx" + "aa" is one word
         for span in line:
             for word in span.text.split()[:3]:
-                assert word in plain or len(word) > 40
+                assert word in plain or len(word) > 40 or word not in words
 
 
 @settings(max_examples=150, deadline=None)
