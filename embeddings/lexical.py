@@ -59,6 +59,9 @@ class GermanAnalyzer:
         return self.stem(self.words(text))
 
 
+MAX_CORRECTIONS = 20_000  # spelling corrections remembered per index
+
+
 class LexicalIndex:
     """BM25 over a list of texts, addressed by the caller's int64 ids."""
 
@@ -87,13 +90,20 @@ class LexicalIndex:
             if len(word) >= 4:
                 self._by_initial[word[0]].append(word)
         self._lock = threading.Lock()
+        self._corrections: dict[str, str] = {}  # unknown word → its correction (bounded, see ``correct``)
 
     def correct(self, word: str) -> str:
         """A corpus word close to an unknown ``word`` (typo tolerance), or ``word`` itself."""
         if word in self._words or len(word) < 5 or word.isdigit():
             return word
-        close = difflib.get_close_matches(word, self._by_initial.get(word[0], ()), n=1, cutoff=0.84)
-        return close[0] if close else word
+        corrected = self._corrections.get(word)  # a question's words are looked up several times per ask
+        if corrected is None:
+            close = difflib.get_close_matches(word, self._by_initial.get(word[0], ()), n=1, cutoff=0.84)
+            corrected = close[0] if close else word
+            if len(self._corrections) >= MAX_CORRECTIONS:
+                self._corrections.clear()
+            self._corrections[word] = corrected
+        return corrected
 
     def __len__(self) -> int:
         return len(self.ids)

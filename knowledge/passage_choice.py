@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from functools import lru_cache
 
 import numpy as np
@@ -19,6 +19,13 @@ _HOW = re.compile(r"\b(?:wie|how)\s+(hoch|viel\w*|lange?|oft|weit|gro(?:ß|ss)|t
 # states them ("Was sagt § 106 GWB, ab wann gilt denn das überhaupt?")
 FILLERS = (" überhaupt eigentlich denn halt mal eben bitte ungefähr etwa sowieso nochmal ja doch wohl vielleicht"
            " irgendwie irgendwo irgendwas also sagt sagen gibts okay hallo moin dat wat is ne nen")
+
+
+@lru_cache(maxsize=8)
+def _filler_stems(tokenize: Callable[[str], list[str]]) -> frozenset[str]:
+    return frozenset(tokenize(FILLERS))
+
+
 _ABSATZ_NUMBER = re.compile(r"\bAbs\. (\d+[a-z]?)")
 
 
@@ -28,7 +35,6 @@ def answering_chunk(snapshot: SearchSnapshot, chunk_ids: list[int], dense: Mappi
     (``dense``, as retrieval scored the candidates) plus how well its best sentence answers it (the
     question's rare words, asked facts, a definition)."""
     tokenize = snapshot.lexical.analyzer.tokens
-
     front = front_matter(snapshot, snapshot.chunks[chunk_ids[0]].item_key)
 
     def score(cid: int) -> float:
@@ -130,7 +136,7 @@ def answer_query(lexical: LexicalIndex, search_text: str, question: str, facts: 
     ``document``: the question asks for a document ("Gibt es einen Leitfaden …?")."""
     asked = set(lexical.query_tokens(ask_clause(search_text)))
     focus = ask_clause_weight if asked else 1.0
-    how = set(lexical.query_tokens(" ".join(_HOW.findall(search_text)) + FILLERS))  # no words an answer states
+    how = _filler_stems(lexical.analyzer.tokens) | set(lexical.analyzer.tokens(" ".join(_HOW.findall(search_text))))
     return SnippetQuery({t: lexical.idf(t) * (focus if t in asked else 1.0)
                          for t in lexical.query_tokens(answer_words(search_text), heads=True) if t not in how},
                         facts, provisions, asks_conditions(question), document)

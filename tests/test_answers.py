@@ -130,6 +130,16 @@ def test_snippet_states_the_asked_kind_of_fact_and_definitions() -> None:
     assert make_snippet(faq, SnippetQuery({"foerdersatz": 2.0}), _tokens, max_chars=200, whole=True) == faq
 
 
+def test_spelling_corrections_are_remembered_within_a_bound(monkeypatch: pytest.MonkeyPatch) -> None:
+    import embeddings.lexical as lexical_module
+
+    lexical = LexicalIndex([1], ["Das Standesamt und der Bauhof arbeiten zusammen."])
+    assert lexical.correct("standesammt") == lexical.correct("standesammt") == "standesamt"
+    assert lexical._corrections == {"standesammt": "standesamt"}
+    monkeypatch.setattr(lexical_module, "MAX_CORRECTIONS", 1)
+    assert lexical.correct("bauhoff") == "bauhof" and lexical._corrections == {"bauhoff": "bauhof"}
+
+
 def test_fillers_and_cited_dates_answer_nothing() -> None:
     """"ab wann gilt das überhaupt?": "überhaupt" is no word an answer states, and the date of a cited
     directive ("Richtlinie 2009/81/EG … vom 13. Juli 2009") is no date asked for."""
