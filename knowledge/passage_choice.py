@@ -115,6 +115,7 @@ def statute_names(title: str) -> frozenset[str]:
     return frozenset(names)
 
 
+_folded = lru_cache(maxsize=256)(fold)
 _READS_BEFORE = r"(?:im|in|nach|laut|lt|gemaess|gem|des|dem|vom|ins|aus dem|nach dem|sagt das|regelt das|steht das)\s+"
 _READS_AFTER = r"\s+(?:sagt|sagen|regelt|schreibt|steht|vorschreibt|bestimmt|vorsieht|verlangt)\b"
 
@@ -124,7 +125,7 @@ def names_statute(snapshot: SearchSnapshot, key: ItemKey, question: str) -> bool
     Umsatzsteuergesetz", "was regelt das OZG"), not a topic named after it ("OZG-Umsetzung")."""
     if not any(snapshot.chunks[c].section.startswith("§") for c in snapshot.item_chunks.get(key, ())[:3]):
         return False
-    folded = fold(question)
+    folded = _folded(question)  # asked for every candidate item of one question
     return any(re.search(rf"(?:\b{_READS_BEFORE}{re.escape(name)}(?![\w-])|(?<![\w-]){re.escape(name)}{_READS_AFTER})",
                          folded) for name in statute_names(snapshot.items[key].title))
 
@@ -136,7 +137,7 @@ def answer_query(lexical: LexicalIndex, search_text: str, question: str, facts: 
     ``document``: the question asks for a document ("Gibt es einen Leitfaden …?")."""
     asked = set(lexical.query_tokens(ask_clause(search_text)))
     focus = ask_clause_weight if asked else 1.0
-    how = _filler_stems(lexical.analyzer.tokens) | set(lexical.analyzer.tokens(" ".join(_HOW.findall(search_text))))
+    unstated = _filler_stems(lexical.analyzer.tokens) | set(lexical.analyzer.tokens(" ".join(_HOW.findall(search_text))))
     return SnippetQuery({t: lexical.idf(t) * (focus if t in asked else 1.0)
-                         for t in lexical.query_tokens(answer_words(search_text), heads=True) if t not in how},
+                         for t in lexical.query_tokens(answer_words(search_text), heads=True) if t not in unstated},
                         facts, provisions, asks_conditions(question), document)
