@@ -10,6 +10,7 @@ import numpy as np
 
 from embeddings.lexical import LexicalIndex, fold
 from knowledge.catalog import ChunkInfo, ItemKey
+from knowledge.chunking import statute_name
 from knowledge.search_index import SearchSnapshot
 from knowledge.snippets import SnippetQuery, answer_words, answering_strength, ask_clause, asks_conditions
 
@@ -101,18 +102,14 @@ def holds_provision(snapshot: SearchSnapshot, key: ItemKey, provisions: frozense
                if (section := snapshot.chunks[c].section).startswith(("§", "Art")))
 
 
-_STATUTE_NAMES = re.compile(r"(\w*gesetz(?:buch)?)?\s*\(([^()]+)\)")
+_LONG_NAME = re.compile(r"\b\w+gesetz(?:buch)?\b")  # "Onlinezugangsgesetz", not the bare "Gesetz zur …"
 
 
 @lru_cache(maxsize=4_096)
 def statute_names(title: str) -> frozenset[str]:
     """A statute's names as its title gives them: "Onlinezugangsgesetz", "OZG" (folded)."""
-    names = set()
-    for before, inside in _STATUTE_NAMES.findall(title):
-        names |= {fold(n) for n in re.split(r"\s+[-–]\s+", inside) if n.strip() and len(n) <= 30}
-        if before:
-            names.add(fold(before))
-    return frozenset(names)
+    short = statute_name(title)
+    return frozenset(fold(name) for name in (*_LONG_NAME.findall(title), *([short] if short != title else [])))
 
 
 _folded = lru_cache(maxsize=256)(fold)

@@ -70,6 +70,13 @@ _STAFF = re.compile(rf"(?:\b\d[\d.,]*|\b(?:eine?[mnr]?|{_NUMBER_WORDS}))\s+(?:[\
                     r"|(?:vollzeit|teilzeit|plan)?stellen?\b|personen\b|köpfe\b|fachleute\b|leute\b)", re.I)
 FACT_PATTERNS = {"amount": _AMOUNT, "date": _DATE, "contact": _CONTACT, "count": _COUNT, "definition": _DEFINITION,
                  "staff": _STAFF}
+
+
+def _states(kind: str, sentence: str) -> bool:
+    """Whether ``sentence`` states a fact of ``kind`` (the date of a cited act is none)."""
+    return bool(FACT_PATTERNS[kind].search(_CITED_DATE.sub(" ", sentence) if kind == "date" else sentence))
+
+
 _REFERRING = ("dies", "diese", "dieser", "dieses", "das ", "sie ", "er ", "es ", "dabei", "hierfür", "hierfuer",
               "dafür", "dafuer", "damit", "außerdem", "ausserdem", "zudem", "ferner", "auch ")
 
@@ -209,7 +216,7 @@ def make_snippet(text: str, query: SnippetQuery | None, tokenize: Callable[[str]
     if len(sentences) == 1:
         return _focus(text, query, tokenize, max_chars)
     scores = [_score(sentence, position, query, tokenize) for position, sentence in enumerate(sentences)]
-    if lead and (not query.facts or any(FACT_PATTERNS[kind].search(sentences[0]) for kind in query.facts)):
+    if lead and (not query.facts or any(_states(kind, sentences[0]) for kind in query.facts)):
         scores[0] += 0.5 * max(query.weights.values(), default=1.0)  # unless it lacks the fact asked for
     best = max(range(len(sentences)), key=lambda i: scores[i])
     if len(sentences[best]) > max_chars:  # one long enumeration: its answering item, under its lead-in
@@ -283,9 +290,7 @@ def _score(sentence: str, position: int, query: SnippetQuery, tokenize: Callable
         elif heads[stem] & tokens or stem in _suffixes(tokenize, sentence):
             score += 0.5 * weight  # "Förderantrag" ~ "Anträge", "Umsatz" ~ "Jahresumsatz"
     top_weight = max(query.weights.values(), default=1.0)
-    stated = [kind for kind in query.facts if FACT_PATTERNS[kind].search(_CITED_DATE.sub(" ", sentence)
-                                                                         if kind == "date" else sentence)
-              or (kind == "definition" and defines)]
+    stated = [kind for kind in query.facts if _states(kind, sentence) or (kind == "definition" and defines)]
     score += top_weight * len(stated)
     if query.facts and not stated:
         score *= 0.5  # a sentence that states none of the asked facts cannot answer the question
