@@ -79,6 +79,8 @@ def _year_range(folded: str) -> tuple[int | None, int | None]:
         if m := re.search(rf"(?:gestartet|begonnen|gegruendet|started|founded)\s+(?:im\s+jahr\s+|in\s+)?{_YEAR}", folded) or \
                 re.search(rf"(?:im\s+jahr|in)\s+{_YEAR}\s+(?:gestartet|begonnen|gegruendet|started|founded)", folded):
             low = high = int(m.group(1))
+    if low is not None and high is not None and low > high:
+        return None, None  # "nach 2016 vor 2016": no year qualifies, so the words restrict nothing
     return low, high
 
 
