@@ -33,7 +33,7 @@ def find_real_law() -> Path:
 REAL_LAW_DIR = find_real_law()
 CACHE_DIR = PROJECT_ROOT / "bench" / "out" / "bases"
 QUESTIONS_DIR = PROJECT_ROOT / "bench" / "questions"
-LATER_DEV_SETS = ("dev2", "dev3", "dev4")  # blind sets written after the first, all for fitting
+LATER_DEV_SETS = ("dev2", "dev3", "dev4", "dev5")  # blind sets written after the first, all for fitting
 
 
 def statute_files(folder: Path = REAL_LAW_DIR) -> list[Path]:
@@ -96,7 +96,7 @@ def cached_base(name: str, *, encoder=None) -> KnowledgeBase:
 
 def questions(name: str, split: str | None = None) -> list[EvalCase]:
     """The blind question set of base ``name`` (bench/questions/<name>.jsonl), optionally one split.
-    ``dev2``, ``dev3``, ``dev4``: the later blind development sets (<name>_dev2.jsonl … <name>_dev4.jsonl,
+    ``dev2`` … ``dev5``: the later blind development sets (<name>_dev2.jsonl … <name>_dev5.jsonl,
     written later, all for fitting)."""
     if split in LATER_DEV_SETS:
         return load_cases(QUESTIONS_DIR / f"{name}_{split}.jsonl")

@@ -121,7 +121,12 @@ def section_passages(heading: str, body: str) -> list[Passage]:
         else:
             units[-1][1].append(block)
     passages = [Passage(label, _flat("\n\n".join(parts))) for label, parts in units if parts]
+    if len(passages) > 1 and _LABEL.fullmatch(passages[0].text):
+        del passages[0]  # "Mustertext:" before Abs. 1 says nothing by itself
     return [p for p in passages if not _REPEALED.fullmatch(p.text)]
+
+
+_LABEL = re.compile(r"(?:\S+\s+){0,3}\S+:")  # a short label before the text it introduces
 
 
 # where a long enumerating sentence may be cut: before an item "2. für …" that follows a "," or ";"

@@ -9,8 +9,10 @@ from functools import lru_cache
 
 from embeddings.lexical import fold
 from knowledge.catalog import ItemKey
+from knowledge.periods import EVENT_NOUN
 from knowledge.places import MunicipalRegister
 from knowledge.query_understanding import QueryFilters, UnderstoodQuery, _kreis_variants
+from knowledge.question_nouns import distinctive_nouns
 from knowledge.search_index import SearchSnapshot
 
 
@@ -115,3 +117,24 @@ def names_event_type(title: str, stems: tuple[str, ...]) -> bool:
     """Whether an event's title names one of the asked kinds (``asked_event_types``)."""
     folded = fold(title)
     return any(stem in folded for stem in stems)
+
+
+SUBJECT_NAMED_SHARE = 0.1  # "ein Spotlight zum Thema Förderung": the subject decides, the kind only breaks ties
+
+
+def event_type_weight(snapshot: SearchSnapshot, understood: UnderstoodQuery, stems: tuple[str, ...],
+                      boost: float) -> float:
+    """How much naming the asked kind of event counts: fully when the kind is all the question asks
+    for ("Workshops im Frühjahr?"), a tie-breaker when it also names a subject ("gibt es ein Spotlight
+    zur Förderung?" — the information event on funding answers it, not any Spotlight)."""
+    nouns = distinctive_nouns(snapshot, understood.residual_words, understood.text)
+    subject = [w for w in nouns if not re.fullmatch(EVENT_NOUN, w) and not any(stem in w for stem in stems)]
+    return boost * SUBJECT_NAMED_SHARE if subject else boost
+
+
+def names_event_topic(topic: str | None, question: str) -> bool:
+    """Whether the question names an event's topic ("Spotlight zum Thema Förderung" — an event on
+    "Förderung"), also where the topic is no project topic the question's filters know."""
+    words = [w for w in re.split(r"[^a-z]+", fold(topic or "")) if len(w) >= 5]
+    folded = fold(question)
+    return any(re.search(rf"(?<![a-z]){re.escape(w[: max(5, len(w) - 2)])}", folded) for w in words)

@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from dateutil.easter import easter
+
 from embeddings.lexical import fold
 
 MONTHS = {
@@ -56,6 +58,47 @@ def _month(year: int, month: int, tz: ZoneInfo, months: int = 1) -> tuple[dateti
     return _day(date(year, month, 1), tz), _day(date(year + end_month // 12, end_month % 12 + 1, 1), tz)
 
 
+# school summer holidays differ by Land and year; July and August hold them nearly everywhere
+SUMMER_HOLIDAYS = ((7, 1), (9, 1))
+_HOLIDAY = re.compile(
+    r"(?<![a-z])(?:(?P<rel>noch\s+vor|vor|bis|nach|before|after|until)\s+(?:zu\s+|den\s+|der\s+|dem\s+|the\s+)?"
+    r"|(?:an|zu|ueber|um|in\s+den|waehrend\s+der|at|during\s+the|over)\s+)?"
+    r"(?P<name>ostern|osterferien|easter|pfingsten|pfingstferien|whitsun|sommerferien|sommerpause|summer\s+holidays?"
+    r"|summer\s+break|herbstferien|weihnachtsferien|zwischen\s+den\s+jahren)(?![a-z])")
+
+
+def _holiday_period(text: str, today: date, tz: ZoneInfo) -> Period | None:
+    """"vor Ostern", "nach Pfingsten", "in den Sommerferien", "vor der Sommerpause": the days before
+    a holiday (from today), the weeks after it, or the holiday itself (its next occurrence)."""
+    m = _HOLIDAY.search(text)
+    if m is None:
+        return None
+    name, relation = m.group("name"), (m.group("rel") or "").split()[-1:] or [""]
+    relation_word = relation[0]
+
+    def next_holiday(year: int) -> tuple[date, date, date, date]:
+        """The holiday's days [start, end), and the day "vor …" ends and "nach …" begins."""
+        if name.startswith(("oster", "easter", "pfingst", "whitsun")):
+            sunday = easter(year) + timedelta(days=0 if name.startswith(("oster", "easter")) else 49)
+            return sunday - timedelta(days=7), sunday + timedelta(days=8), sunday + timedelta(days=1), sunday + timedelta(days=1)
+        if name.startswith(("sommer", "summer")):
+            start, end = date(year, *SUMMER_HOLIDAYS[0]), date(year, *SUMMER_HOLIDAYS[1])
+        elif name.startswith("herbst"):
+            start, end = date(year, 10, 1), date(year, 11, 1)
+        else:  # Weihnachtsferien, zwischen den Jahren
+            start, end = date(year, 12, 23), date(year + 1, 1, 7)
+        return start, end, start, end
+
+    start, end, before, after = next_holiday(today.year)
+    if end <= today:
+        start, end, before, after = next_holiday(today.year + 1)
+    if relation_word in ("vor", "bis", "before", "until"):
+        return Period(_day(today, tz), _day(max(before, today + timedelta(days=1)), tz), m.group())
+    if relation_word in ("nach", "after"):
+        return Period(_day(after, tz), _day(after + timedelta(days=56), tz), m.group())  # the weeks after it
+    return Period(_day(max(start, today), tz), _day(end, tz), m.group())
+
+
 def period_in(question: str, now: datetime, timezone: str = "Europe/Berlin") -> Period | None:
     """The period a question names, or None. Month names without a year mean their next occurrence."""
     tz = ZoneInfo(timezone)
@@ -77,6 +120,8 @@ def period_in(question: str, now: datetime, timezone: str = "Europe/Berlin") -> 
     if m := found(r"(?:noch\s+)?(?:vor|bis)\s+(?:zu\s+)?weihnachten|before\s+christmas"):
         christmas = date(today.year if today <= date(today.year, 12, 24) else today.year + 1, 12, 24)
         return Period(_day(today, tz), _day(christmas, tz), m.group())
+    if (holiday := _holiday_period(text, today, tz)) is not None:
+        return holiday
     if m := found(r"(?:anfang|beginn)\s+(?:des\s+)?(?:naechsten|kommenden)\s+jahres|early\s+next\s+year"
                   r"|(?:im|ins)\s+neuen?\s+jahr|nach\s+neujahr|after\s+new\s+year"):
         return Period(*_month(today.year + 1, 1, tz, 3), m.group())  # the first months of the new year

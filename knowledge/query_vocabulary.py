@@ -61,6 +61,11 @@ COMPOUND_LEGAL_SUFFIXES = {
     "zweckverband": ("Zweckverband", False), "vereine": ("eingetragener Verein", True),
     "verein": ("eingetragener Verein", False), "gmbhs": ("GmbH", True), "gmbh": ("GmbH", False),
 }
+# "in Hallenberg oder in der Nähe", "Gütersloh und Umgebung": words around a place, not a subject
+VICINITY_WORDS = {"naehe", "umgebung", "umkreis", "gegend", "umland", "nachbarschaft", "drumherum", "nearby", "around",
+                  "vicinity", "surroundings", "nachbarn", "nachbar", "nachbarkommune", "nachbarkommunen",
+                  "nachbargemeinde", "nachbargemeinden", "nachbarstadt", "nachbarstaedte", "nachbarkreis",
+                  "nachbarkreise", "neighbours", "neighbors", "neighbouring", "neighboring"}
 _YEAR = r"(19[89]\d|20[0-4]\d)"
 
 
@@ -91,7 +96,7 @@ QUERY_NOISE = LIST_WORDS | PROJECT_LIST_WORDS | KREIS_WORDS | PREPOSITIONS | {"b
                                                           "oder", "spaeter", "later", "frueher", "earlier", "vor",
                                                           "after", "since", "before", "jahr", "es", "dort", "da", "und", "oder", "nur", "auch", "mit",
                                                           "the", "are", "there", "what", "about", "for", "of", "and",
-                                                          "only", "gemeinde", "stadt", "town", "towns", "city"}
+                                                          "only", "gemeinde", "stadt", "town", "towns", "city"} | VICINITY_WORDS
 
 
 def legal_form_key(value: str | None) -> str | None:
@@ -131,12 +136,21 @@ def _same_word_family(word: str, topic_word: str) -> bool:
 
 # words that make a question naming a period an event question
 EVENT_CUES = re.compile(r"(?:veranstalt|termin|(?<![a-z])events?\b|webinar|workshop|konferenz|kongress|tagung|seminar|"
-                        r"spotlight|stattfind|weihnachten|was\s+(?:ist|steht|geht)\b.*\b(?:los|an|geplant)\b|"
+                        r"spotlight|stattfind|weihnachten|was\s+(?:ist|steht|geht)\b.*\b(?:los|an|geplant)\b|(?:irgend)?was\s+los\b|"
                         r"(?:naechste|kommende|diese)[nmrs]?\s+(?:woche|monat)|(?:next|this)\s+(?:week|month))")
 
 
 # the asker speaking of their own situation ("wir haben seit 2012 …")
 OWN_SITUATION = re.compile(r"\b(?:wir|uns|unser\w*|ich|mein\w*|we|our)\b")
+# asking how others do it: "gibt es da schon Beispiele", "Projekte, von denen wir was abgucken könnten"
+_EXAMPLES = re.compile(r"\b(?:beispiel\w*|vorbild\w*|abgucken|abschauen|erfahrung\w*|examples?|"
+                       r"schon\s+(?:projekte|jemand|wer|kommunen|gemeinden)|andere\s+(?:kommunen|gemeinden|staedte))\b")
+
+
+def asks_for_examples(question: str) -> bool:
+    """The asker, speaking of their own place, asks how others do it: a project elsewhere answers it."""
+    folded = fold(question)
+    return bool(OWN_SITUATION.search(folded) and _EXAMPLES.search(folded))
 # "was für Fristen gibt es": the thing asked for, before "gibt es"
 ASKED_BEFORE = re.compile(r"\b(?:was fuer|welche\w*|wie ?viele)\s+(?:\w+\s+)?([a-z-]+)\s*$")
 # "Gibt es in Schlüchtern was beim Bauhof oder so?": the topic is an example, the place is what is asked

@@ -24,7 +24,9 @@ def capitalised(text: str, min_length: int = 2) -> set[str]:
     """Folded words written with a capital letter, except the first word of a sentence."""
     starts = {m.start(1) for m in _SENTENCE_START.finditer(text)}
     pattern = rf"(?<![\w-])[A-ZÄÖÜ][\wäöüß-]{{{min_length - 1},}}"
-    return {fold(m.group()) for m in re.finditer(pattern, text) if m.start() not in starts}
+    words = {fold(m.group()) for m in re.finditer(pattern, text) if m.start() not in starts}
+    # "Grundsteuer-Hebesatz" is a noun, and so is each of its parts
+    return words | {part for word in words if "-" in word for part in word.split("-") if len(part) >= min_length}
 
 
 def distinctive_nouns(snapshot: SearchSnapshot, words: list[str], text: str) -> list[str]:

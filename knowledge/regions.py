@@ -60,9 +60,16 @@ def covered_laender(texts: Sequence[str]) -> frozenset[str] | None:
     return frozenset(land for land, count in counts.items() if count >= max(MIN_MENTIONS, COVERED_SHARE * most))
 
 
+# "als bei uns in NRW", "wir hier in Hessen": where the asker is, not what the question is about
+_ASKERS_OWN = re.compile(r"(?:\bbei\s+uns|\bhier|\bwir(?:\s+sind|\s+hier)?)\s+(?:in|im|aus)\s+(?:dem\s+|der\s+)?$")
+
+
 def about_other_land(question: str, covered: frozenset[str] | None) -> bool:
-    """The question asks about a Land the base does not cover (and about none that it does)."""
+    """The question asks about a Land the base does not cover (and about none that it does); the
+    asker's own Land ("gibt es in Bayern andere Regeln als bei uns in NRW?") is not what it asks about."""
     if covered is None:
         return False
-    named = laender_named(question)
+    folded = fold(question)
+    named = frozenset(_GROUP_LAND[m.lastgroup] for m in _ANY.finditer(folded)
+                      if m.lastgroup and not _ASKERS_OWN.search(folded[:m.start()]))
     return bool(named) and not named & covered

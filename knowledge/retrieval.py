@@ -16,16 +16,10 @@ from embeddings.fusion import reciprocal_rank_fusion
 from knowledge.answers import Answer, SearchHit
 from knowledge.catalog import ItemKey
 from knowledge.confidence import ConfidenceModel, Signals
-from knowledge.event_selection import (
-    asked_event_types,
-    asked_format,
-    days_from,
-    events_at_places,
-    events_in_period,
-    is_online,
-    names_event_type,
-    upcoming_events,
-)
+from knowledge.event_selection import (asked_event_types, asked_format, days_from, event_type_weight,
+                                       events_at_places, events_in_period, is_online, names_event_topic,
+                                       names_event_type,
+                                       upcoming_events)
 from knowledge.item_facts import item_facts
 from knowledge.passage_choice import (answer_query, answering_chunk, holds_provision, names_statute,
                                       passage_pool)
@@ -35,6 +29,7 @@ from knowledge.place_restrictions import (
     topic_matches,
 )
 from knowledge.query_understanding import UnderstoodQuery
+from knowledge.query_vocabulary import asks_for_examples
 from knowledge.regions import about_other_land
 from knowledge.question_nouns import distinctive_nouns, lexical_coverage, unknown_nouns
 from knowledge.search_index import SearchSnapshot
@@ -156,6 +151,7 @@ def retrieve(
     asks_events = filters.kind == "event" or understood.period is not None
     wanted_format = asked_format(understood.text) if asks_events else None  # "online", "in person"
     asked_types = asked_event_types(understood.text) if asks_events else ()
+    type_weight = event_type_weight(snapshot, understood, asked_types, params.event_type_boost) if asked_types else 0.0
     # the place restricts projects, or events when the question asks for events
     matching = (events_at_places(snapshot, filters, understood.text) if asks_events
                 else {item.key for item in filtered_projects})
@@ -189,8 +185,10 @@ def retrieve(
                 item_score[key] -= 0.01
             if wanted_format and is_online(item.location) != (wanted_format == "online"):
                 item_score[key] -= params.format_penalty  # "Online-Termine im Januar?": Präsenztermine after
+            if asks_events and not filters.topics and names_event_topic(item.topic, understood.text):
+                item_score[key] += params.topic_boost  # "ein Spotlight zum Thema Förderung"
             if asked_types and names_event_type(item.title, asked_types):
-                item_score[key] += params.event_type_boost  # "Workshops im Frühjahr?"
+                item_score[key] += type_weight  # "Workshops im Frühjahr?"
 
     provisions = cited_provisions(understood.text)
     for key in item_score:  # "nach § 2b UStG": the statute holding it; "steht das im OZG?": the statute named
@@ -268,8 +266,9 @@ def retrieve(
         at_place = bool(matching) and ranked[0] in matching
         level = ("high" if score >= model.low or understood.filter_only else model.level(score)) if at_place \
             else ("low" if score >= model.low else "none")
-    elif place_note is not None:
-        level = "low" if score >= model.low or matching else "none"  # "none in Olfen; nearby: …"
+    elif place_note is not None:  # "none in Olfen; nearby: …"; "wir im Kreis Lippe … Beispiele?": examples elsewhere
+        examples = restricted_ok and score >= model.low and asks_for_examples(understood.text)
+        level = ("high" if examples else "low") if matching else ("low" if score >= model.low else "none")
     elif filters.restricts_projects and matching and ranked[0] in matching and restricted_ok:
         level = "high" if score >= model.low or understood.filter_only else model.level(score)
     elif filters.restricts_projects:

@@ -101,7 +101,8 @@ def asks_conditions(question: str) -> bool:
 
 
 _SERVICE_ADDRESSED = re.compile(r"\b(?:euch|eure[mnrs]?|(?:habt|koennt|seid|bietet|macht)\s+ihr"
-                                r"|(?:reach|contact|call|email)\s+you)\b")
+                                r"|(?:reach|contact|call|email)\s+you|advisory\s+service)\b"
+                                r"|(?<![a-z])(?:beratungsstelle|geschaeftsstelle|kompetenzzentrum)")  # not "Seniorenberatungsstelle"
 
 
 def addresses_the_service(question: str) -> bool:

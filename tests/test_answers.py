@@ -17,6 +17,7 @@ from knowledge.confidence import ConfidenceModel
 from knowledge.event_selection import asked_format
 from knowledge.ingest.documents import parse_document
 from knowledge.periods import period_in
+from knowledge.question_nouns import capitalised
 from knowledge.plain_text import clean_markup, split_sentences
 from knowledge.question_vector import MIN_CLAUSE_WORDS, question_vector
 from knowledge.service import KnowledgeBase
@@ -400,7 +401,9 @@ def test_colloquial_questions_find_what_they_mean(sample_kb: KnowledgeBase, ques
 def test_asking_the_service_itself_is_not_asking_for_a_project_contact(sample_kb: KnowledgeBase) -> None:
     """"An wen wende ich mich bei euch?" asks the advisory service, not the contact of a project."""
     assert addresses_the_service("Wie erreiche ich euch?") and addresses_the_service("Habt ihr eine Beratung?")
+    assert addresses_the_service("Unter welcher Nummer erreich ich die IKZ-Beratungsstelle?")
     assert not addresses_the_service("Wer ist für ihr Projekt zuständig?")
+    assert not addresses_the_service("Telefonnummer der gemeinsamen Seniorenberatungsstelle?")
     top = sample_kb.ask("Wir möchten eine Beratung für unser Vorhaben. An wen wende ich mich bei euch?", now=NOW).best
     assert top is not None and top.kind != "project", top.id
 
@@ -771,3 +774,71 @@ def test_capitalised_nouns_are_no_place_typos(sample_kb: KnowledgeBase, question
                                               kreise: set[str]) -> None:
     filters = sample_kb.snapshot().gazetteer.understand(question).filters
     assert (set(filters.towns), set(filters.kreise)) == (towns, kreise)
+
+
+# --- fitted on the fifth blind development set (sample_dev5, base_b_dev5) ---------------------------------
+def test_holidays_name_periods() -> None:
+    """"vor Ostern", "nach Pfingsten", "in den Sommerferien": Easter is computed (dateutil), school summer
+    holidays are taken as July and August; a holiday beats a year named in another clause."""
+    easter = period_in("Gibts vor Ostern noch ein Spotlight? Wir wollen nächstes Jahr einen Antrag stellen", NOW)
+    assert easter is not None and easter.start.date() == NOW.date()
+    assert easter.end.date() == datetime(2027, 3, 29).date()  # Easter Sunday 2027 is 28 March
+    summer = period_in("Ist in den Sommerferien irgendwas los?", NOW)
+    assert summer is not None and (summer.start.month, summer.end.month) == (7, 9)
+    whitsun = period_in("Workshops nach Pfingsten?", NOW)
+    assert whitsun is not None and whitsun.start.date() == datetime(2027, 5, 17).date()
+    before = period_in("Termine vor der Sommerpause", NOW)
+    assert before is not None and before.end.date() == datetime(2027, 7, 1).date()
+
+
+def test_a_subject_named_beside_the_kind_of_event_decides(sample_kb: KnowledgeBase) -> None:
+    """"ein Spotlight zum Thema Förderung": the information event on funding answers it (its topic is
+    named), not the first Spotlight on anything; the kind of event breaks ties only."""
+    for question in ("Gibt es ein Spotlight zum Thema Förderung?",
+                     "Gibts vor Ostern noch ein Spotlight zum Thema Förderung? Wir wollen nächstes Jahr einen Antrag "
+                     "stellen"):
+        best = sample_kb.ask(question, now=NOW).best
+        assert best is not None and best.item.topic == "Förderung", (question, best.id if best else None)
+        assert best.item.start.date() < datetime(2027, 3, 29).date()
+    assert "workshop" in sample_kb.ask("Gibt es im Frühjahr Workshops?", now=NOW).best.title.lower()
+
+
+def test_words_around_a_place_are_no_subject(sample_kb: KnowledgeBase) -> None:
+    """"Gütersloh und Umgebung", "bei uns oder in der Nähe": the town's projects answer it."""
+    gazetteer = sample_kb.snapshot().gazetteer
+    for question, town in (("Welche Projekte gibts in Gütterslo und Umgebung?", "Gütersloh"),
+                           ("Ich arbeite in der Gemeinde Hallenberg, gibts bei uns oder in der Nähe irgendwas an "
+                            "Kooperationen?", "Hallenberg")):
+        understood = gazetteer.understand(question)
+        assert understood.filters.towns == {town} and not {"umgebung", "naehe"} & set(understood.residual_words)
+        answer = sample_kb.ask(question, now=NOW)
+        assert answer.level == "high" and town in answer.best.item.municipalities, (question, answer.level)
+
+
+def test_a_compound_noun_names_its_parts(sample_kb: KnowledgeBase) -> None:
+    """"Grundsteuer-Hebesatz in Borken": a town's tax rate, which no project of Borken states, is no
+    answer with confidence (the compound's parts are the subject's nouns)."""
+    assert {"grundsteuer-hebesatz", "grundsteuer", "hebesatz"} <= capitalised("Wie hoch ist der Grundsteuer-Hebesatz?")
+    answer = sample_kb.ask("Wie hoch ist der Grundsteuer-Hebesatz in Borken dieses Jahr?", now=NOW)
+    assert not answer.answered
+    assert sample_kb.ask("Welche Projekte gibt es in Borken?", now=NOW).answered
+
+
+def test_examples_asked_from_a_place_without_any_are_answered(sample_kb: KnowledgeBase) -> None:
+    """"Wir sind im Kreis Lippe … Feuerwehr … gibt es da schon Projekte, von denen wir was abgucken
+    könnten?": none in Lippe, and the Feuerwehr projects elsewhere answer it (with the note); a question
+    whether there is one in Lippe stays a "maybe"."""
+    examples = sample_kb.ask("Wir sind im Kreis Lippe und überlegen mit den Nachbarn was gemeinsames bei der "
+                             "Feuerwehr, gibt es da schon Projekte, von denen wir was abgucken könnten?", now=NOW)
+    assert examples.place_note is not None and examples.place_note.places == ["Kreis Lippe"]
+    assert examples.level == "high" and examples.best.item.topic == "Feuerwehr"
+    there = sample_kb.ask("Gibt es im Kreis Lippe eine gemeinsame Feuerwehr?", now=NOW)
+    assert there.place_note is not None and there.level == "low"
+
+
+def test_a_label_alone_is_no_passage() -> None:
+    """"**Mustertext:**" before a model contract's Absatz (1) says nothing by itself: no passage of its own."""
+    text = ("## § 5 Personal\n\n**Mustertext:**\n\n> (1) Die Gemeinde X stellt das Personal. (2) Beschäftigte "
+            "der Gemeinde Y werden übernommen.\n\n**Erläuterungen:** Personalfragen sind oft der sensibelste Teil.")
+    chunks = chunk_document("Mustervertrag", text)
+    assert [c.section for c in chunks] == ["§ 5 Abs. 1"] and chunks[0].text.startswith("(1) Die Gemeinde X")

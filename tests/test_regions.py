@@ -28,6 +28,16 @@ def test_a_base_covers_the_laender_its_passages_name() -> None:
     assert covered_laender(large) == {"Hessen"}
     assert about_other_land("Förderung in Bayern?", frozenset({"Nordrhein-Westfalen"}))
     assert not about_other_land("Kooperation zwischen NRW und Niedersachsen?", frozenset({"Nordrhein-Westfalen"}))
+
+
+def test_the_askers_own_land_is_not_what_the_question_is_about() -> None:
+    """"Gibt es in Bayern andere Regeln als bei uns in NRW?" asks about Bayern; NRW is where the asker is."""
+    nrw = frozenset({"Nordrhein-Westfalen"})
+    assert about_other_land("Wie funktioniert ein Zweckverband in Bayern, gibts da andere Regeln als bei uns in NRW?", nrw)
+    assert about_other_land("Wir hier in NRW fragen uns: wie läuft das in Bayern?", nrw)
+    assert not about_other_land("Wir hier in NRW wollen einen Zweckverband gründen, geht das auch mit Kommunen "
+                                "in Bayern und in NRW?", nrw)
+    assert not about_other_land("Wie gründen wir bei uns in NRW einen Zweckverband?", nrw)
     assert not about_other_land("Förderung in Bayern?", None)
 
 
