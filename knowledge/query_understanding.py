@@ -98,7 +98,11 @@ _PLACE_CUES = {"in", "im", "aus", "bei", "nach", "von", "fuer", "zwischen", "kre
 
 
 _COOPERATION_CUES = ("gemeinsam", "interkommunal", "koop", "zusammenarb", "verbund", "sowas", "schon", "bereits",
-                     "irgendwo", "projekt", "beispiel", "modell")  # "gibt es …" asking for examples
+                     "irgendwo", "projekt")  # "gibt es …" asking for examples
+# examples, but not "Beispielrechnungen" or "gängige Modelle" (of a distribution key)
+_EXAMPLE_WORDS = {"beispiel", "beispiele", "beispielen", "vorbild", "vorbilder", "vorbildern"}
+_OWN = {"unser", "unsere", "unseres", "unseren", "unserem", "mein", "meine", "meinen", "meinem", "our", "my",
+        "das", "dem", "des", "dieses", "diesem"}  # "unser IKZ-Projekt", "das Projekt eintragen": one, no list
 _NOUN_CONTEXT = {"es", "der", "die", "das", "den", "dem", "des", "ein", "eine", "einen", "einem", "einer", "kein",
                  "keine", "welche", "welcher", "welches", "welchem", "welchen", "viele", "mehr", "neue", "zu", "zur",
                  "zum", "unter"}
@@ -253,6 +257,7 @@ class Gazetteer:
         kind = "document" if "document" in kinds else next(iter(kinds), None)
         project_list = kind is None and (
             any(tok.split("-")[-1] in PROJECT_LIST_WORDS and not (tok == "alle" and tokens[i - 1:i] in (["fuer"], ["an"]))
+                and not _OWN & set(tokens[max(0, i - 2):i])  # "unser IKZ-Projekt eintragen": the asker's own
                 for i, tok in enumerate(tokens)) or self._asks_who_does(folded)
         )
         content = [w for w in residual_words if w not in GENERIC_TOPIC_WORDS]
@@ -327,8 +332,8 @@ class Gazetteer:
                 continue  # "was für Fristen gibt es": the thing asked for comes first, and it is no cooperation
             following = re.findall(r"[a-z0-9-]+", folded[match.end():])[:5]
             content = [w for w in following if len(w) >= 4 and w not in QUERY_NOISE]
-            names_cooperation = any(w.startswith(_COOPERATION_CUES) or w.split("-")[-1] in PROJECT_LIST_WORDS
-                                    for w in following)
+            names_cooperation = any(w.startswith(_COOPERATION_CUES) or w in _EXAMPLE_WORDS
+                                    or w.split("-")[-1] in PROJECT_LIST_WORDS for w in following)
             if not content or names_cooperation or self._topics(content):
                 return True
         return False

@@ -46,10 +46,11 @@ KIND_WORDS = {
     "event": ("veranstaltung", "termin", "webinar", "spotlight", "konferenz", "workshop", "tagung", "seminar",
               "event", "conference"),
     "document": ("dokument", "leitfaden", "checkliste", "abhak", "muster", "vorlage", "vordruck", "formular", "handreichung",
+                 "anleitung", "handbuch", "merkblatt", "praxisleitfaden",
                  "arbeitshilfe", "richtlinie", "document", "guide", "checklist", "template"),
 }
 PROJECT_LIST_WORDS = {"projekt", "projekte", "projekten", "beispiel", "beispiele", "beispielen", "kooperationen",
-                      "liste", "zeig", "zeige", "zeigen", "alle", "projects", "examples", "list", "show", "all",
+                      "liste", "zeig", "zeige", "alle", "projects", "examples", "list", "show", "all",
                       "cooperations", "initiativen", "vorhaben", "datenbank"}
 # "hat wer ne Koop beim Standesamt?": asking who already does something, i.e. for examples
 PROJECT_LIST_PHRASES = re.compile(r"\b(?:gibt es|gibts|hat wer|hat jemand|kennt jemand|kennt wer|wer hat|irgendwo|"

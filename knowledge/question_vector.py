@@ -25,6 +25,18 @@ MIN_CLAUSE_WORDS = 3  # … when its asking clause has this many words the base 
 _POINTS_BACK = re.compile(r"\b(?:da|dabei|dafuer|dazu|davon|dort|hierbei|hierfuer|sowas|so etwas|there|for that)\b")
 
 
+# "zeig mir …", "gib mir …", "show me …": a command framing that reads like "schreib mir ein Gedicht" (out of scope)
+_COMMAND = re.compile(r"^\s*(?:bitte\s+)?(?:zeig|zeige|zeigt|zeigen\s+sie|gib|gebt|geben\s+sie|nenn|nenne|nennen\s+sie|"
+                      r"sag|sage|sagen\s+sie|such|suche|list|show|give|tell|find)\s+(?:mir|uns|me|us)\b[\s,:]*",
+                      re.IGNORECASE)
+
+
+def without_command(text: str) -> str:
+    """The question without a leading "zeig mir" / "show me" (what is asked for follows it)."""
+    rest = _COMMAND.sub("", text, count=1)
+    return rest if len(rest.split()) >= 2 else text
+
+
 def question_vector(encoder: Encoder, lexical: LexicalIndex, search_text: str, question: str, *,
                     clause_weight: float) -> np.ndarray:
     """The unit query vector of ``search_text`` (the question with glossary additions), or, when the
@@ -32,6 +44,7 @@ def question_vector(encoder: Encoder, lexical: LexicalIndex, search_text: str, q
     1; below 1: that share of the clause's vector blended with the whole question's). A clause
     without the subject ("… einen Zweckverband gründen – was müssen wir beachten?", "Wann ist das
     sinnvoll?") has few words the base knows: the whole question is searched."""
+    search_text, question = without_command(search_text), without_command(question)
     clause = ask_clause(question)
     if (not clause_weight or clause == question or len(question.split()) < CHATTY_WORDS
             or len(lexical.query_tokens(clause)) < MIN_CLAUSE_WORDS or _POINTS_BACK.search(fold(clause))):

@@ -19,7 +19,7 @@ from knowledge.ingest.documents import parse_document
 from knowledge.periods import period_in
 from knowledge.question_nouns import capitalised
 from knowledge.plain_text import clean_markup, split_sentences
-from knowledge.question_vector import MIN_CLAUSE_WORDS, question_vector
+from knowledge.question_vector import MIN_CLAUSE_WORDS, question_vector, without_command
 from knowledge.service import KnowledgeBase
 from knowledge.small_talk import small_talk_kind
 from knowledge.snippets import (
@@ -842,3 +842,36 @@ def test_a_label_alone_is_no_passage() -> None:
             "der Gemeinde Y werden übernommen.\n\n**Erläuterungen:** Personalfragen sind oft der sensibelste Teil.")
     chunks = chunk_document("Mustervertrag", text)
     assert [c.section for c in chunks] == ["§ 5 Abs. 1"] and chunks[0].text.startswith("(1) Die Gemeinde X")
+
+
+@pytest.mark.parametrize(("question", "lists_projects"), [
+    ("wie teilt man die gewerbesteuer auf, gibts da gängige modelle oder schlüssel?", False),
+    ("wie legt man die kosten im zweckverband um? gibts da beispielrechnungen oder tabellen?", False),
+    ("wie trag ich eigentlich unser ikz projekt bei euch im portal ein?", False),
+    ("wir würden das Projekt gern bei euch auf dem Portal eintragen, damit andere es sehen", False),
+    ("Gibt es Beispiele für einen gemeinsamen Bauhof?", True),
+    ("Gibt es interkommunale Modelle für den Hochwasserschutz?", True),
+    ("Zeig mir alle Projekte zum Bauhof", True),
+])
+def test_what_a_question_asks_for_is_no_list_of_projects_unless_it_asks_for_examples(
+        sample_kb: KnowledgeBase, question: str, lists_projects: bool) -> None:
+    """"gibts da Beispielrechnungen / gängige Modelle" asks for a method, "unser Projekt eintragen" about
+    the asker's own project: neither asks for a list of projects."""
+    assert sample_kb.snapshot().gazetteer.understand(question).filters.list_intent is lists_projects
+
+
+def test_a_command_framing_is_not_searched(sample_kb: KnowledgeBase) -> None:
+    """"zeig mir …" reads like "schreib mir ein Gedicht" (out of scope): the dense search reads what follows."""
+    assert without_command("zeig mir projekte zum bauhof") == "projekte zum bauhof"
+    assert without_command("Show me projects on building yards") == "projects on building yards"
+    assert without_command("zeig mir") == "zeig mir"
+    answer = sample_kb.ask("zeig mir projekte zum bauhof", now=NOW)
+    assert answer.level != "none" and answer.best.item.topic == "Bauhof"
+
+
+def test_a_step_by_step_guide_asked_for_is_a_document(sample_kb: KnowledgeBase) -> None:
+    question = ("Hallo, ich bin neu im Hauptamt einer kleinen Gemeinde und mein Bürgermeister will mit den "
+                "Nachbargemeinden den Bauhof zusammenlegen, wie fängt man sowas an, gibts da irgendwo ne Schritt "
+                "für Schritt Anleitung?")
+    answer = sample_kb.ask(question, now=NOW)
+    assert answer.filters.kind == "document" and answer.best.kind == "document"
