@@ -16,10 +16,10 @@ from knowledge.snippets import SnippetQuery, answer_words, answering_strength, a
 
 _HOW = re.compile(r"\b(?:wie|how)\s+(hoch|viel\w*|lange?|oft|weit|gro(?:ß|ss)|teuer|schnell|much|many|long|high)\b",
                   re.I)
-# the particles and fillers of spoken questions: rare in a base's texts, so heavily weighted, but no answer
-# states them ("Was sagt § 106 GWB, ab wann gilt denn das überhaupt?")
+# the particles and fillers of spoken questions, and prepositions the stop words lack ("pro Vorhaben"): rare in
+# a base's texts, so heavily weighted, but no answer states them ("Was sagt § 106 GWB, ab wann gilt denn das überhaupt?")
 FILLERS = (" überhaupt eigentlich denn halt mal eben bitte ungefähr etwa sowieso nochmal ja doch wohl vielleicht"
-           " irgendwie irgendwo irgendwas also sagt sagen gibts okay hallo moin dat wat is ne nen")
+           " irgendwie irgendwo irgendwas also sagt sagen gibts okay hallo moin dat wat is ne nen pro je per")
 
 
 @lru_cache(maxsize=8)

@@ -150,6 +150,9 @@ def test_fillers_and_cited_dates_answer_nothing() -> None:
     query = answer_query(lexical, "Ab wann gilt denn das Vergaberecht überhaupt?", "", frozenset({"date"}),
                          frozenset(), ask_clause_weight=1.0)
     assert not {"uberhaupt", "ueberhaupt"} & set(query.weights) and query.weights
+    funding = LexicalIndex([1, 2], ["Förderung pro Vorhaben 90.000 Euro pro Jahr.", "Der Fördersatz beträgt 80 Prozent."])
+    rate = answer_query(funding, "Fördersatz pro Vorhaben?", "", frozenset({"amount"}), frozenset(), ask_clause_weight=1.0)
+    assert "pro" not in rate.weights and {"fordersatz", "vorhab"} <= set(rate.weights)  # "pro": a preposition
     cited = "Der Wert gilt nach der Richtlinie 2009/81/EG des Rates vom 13. Juli 2009 in der geltenden Fassung."
     dated = "Der Wert gilt seit dem 1. Januar 2027."
     assert make_snippet(f"{cited} Mehr steht hier. {dated}", query, _tokens, max_chars=60).startswith("… Der Wert gilt seit")
