@@ -27,6 +27,8 @@ IN_SCOPE_TOPICS: tuple[str, ...] = (
     "Öffentlich-rechtlicher Vertrag zwischen Behörden: Zulässigkeit, Schriftform, Nichtigkeit, Kündigung",
     "Veranstaltungen, Workshops und Webinare zur interkommunalen Zusammenarbeit",
     "Ansprechpartner, Beratung und Kontakt zu einem Kooperationsprojekt",
+    "Die Beratungsstelle des Portals: Telefon und E-Mail, was sie berät, ob die Beratung etwas kostet",
+    "Ein eigenes Kooperationsprojekt auf dem Portal melden oder eintragen",
     "Leitfaden, Checkliste und Mustervertrag für die Gründung einer Kooperation",
     "Welche Kommunen im Kreis arbeiten zusammen, an welchen Projekten ist eine Gemeinde beteiligt",
     "Joint services of municipalities, inter-municipal cooperation, shared administration",
