@@ -32,6 +32,7 @@ def fold(text: str) -> str:
 _STOP = {fold(w) for w in STOPWORDS_GERMAN} | {fold(w) for w in STOPWORDS_EN} | {
     "gibt", "welche", "welcher", "welches", "wer", "wie", "was", "wo", "wann", "bitte", "sagen", "kann",
     "koennen", "muss", "muessen", "soll", "sollen", "ueber", "etwas", "infos", "information", "informationen",
+    "waere", "waeren", "haette", "haetten", "muesste", "muessten", "duerfte", "duerften", "wuerden", "koennten",
 }
 
 

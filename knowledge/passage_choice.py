@@ -16,10 +16,12 @@ from knowledge.snippets import SnippetQuery, answer_words, answering_strength, a
 
 _HOW = re.compile(r"\b(?:wie|how)\s+(hoch|viel\w*|lange?|oft|weit|gro(?:ß|ss)|teuer|schnell|much|many|long|high)\b",
                   re.I)
-# the particles and fillers of spoken questions, and prepositions the stop words lack ("pro Vorhaben"): rare in
-# a base's texts, so heavily weighted, but no answer states them ("Was sagt § 106 GWB, ab wann gilt denn das überhaupt?")
+# the particles and fillers of spoken questions, prepositions the stop words lack ("pro Vorhaben") and the names
+# of a statute's parts ("welche Nummer in § 4?"): rare in a base's texts, so heavily weighted, but no answer
+# states them ("Was sagt § 106 GWB, ab wann gilt denn das überhaupt?")
 FILLERS = (" überhaupt eigentlich denn halt mal eben bitte ungefähr etwa sowieso nochmal ja doch wohl vielleicht"
-           " irgendwie irgendwo irgendwas also sagt sagen gibts okay hallo moin dat wat is ne nen pro je per")
+           " irgendwie irgendwo irgendwas also sagt sagen gibts okay hallo moin dat wat is ne nen pro je per"
+           " nummer nummern absatz absätze paragraph paragraf paragraphen paragrafen")
 
 
 @lru_cache(maxsize=8)
