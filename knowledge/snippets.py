@@ -17,7 +17,7 @@ from embeddings.lexical import fold
 from knowledge.plain_text import clean_markup, split_sentences
 
 MAX_SNIPPET_CHARS = 360
-MAX_PROVISION_CHARS = 600  # a statute's Absatz is the unit it is cited by: shown whole up to this length
+MAX_PROVISION_CHARS = 800  # a statute's Absatz is the unit it is cited by: shown whole up to this length
 
 _AMOUNT = re.compile(r"\d[\d.,]*\s*(?:€|euro|eur\b|prozent|%|mio|millionen|tsd|tausend|cent)", re.I)
 _DATE = re.compile(

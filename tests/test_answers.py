@@ -697,6 +697,10 @@ def test_a_statute_named_as_the_source_is_read(statute_kb: KnowledgeBase) -> Non
     # a long Absatz: its lead-in and the item that answers, not only the opening items
     ("Ist eine direkte Vergabe an unsere Gesellschaft auch mit privater Kapitalbeteiligung erlaubt?", "§ 108 Abs. 1",
      "keine direkte private Kapitalbeteiligung"),
+    # an Absatz of about 700 characters is shown whole: conditions and the share asked for both
+    ("Wir wollen mit der Nachbargemeinde zusammenarbeiten ohne auszuschreiben, Stichwort öffentlich-öffentliche "
+     "Zusammenarbeit. Welche Voraussetzungen nennt das GWB da und wie viel Prozent darf man noch am Markt machen?",
+     "§ 108 Abs. 6", "weniger als 20 Prozent"),
 ])
 def test_the_answering_paragraph_is_shown_with_its_citation(statute_kb: KnowledgeBase, question: str, section: str,
                                                            passage: str) -> None:
