@@ -887,3 +887,15 @@ def test_a_step_by_step_guide_asked_for_is_a_document(sample_kb: KnowledgeBase) 
                 "für Schritt Anleitung?")
     answer = sample_kb.ask(question, now=NOW)
     assert answer.filters.kind == "document" and answer.best.kind == "document"
+
+
+def test_an_english_adjective_of_a_land_is_no_unknown_subject(sample_kb: KnowledgeBase) -> None:
+    """"Which Hessian towns run a joint data centre?": "Hessian" names a Land (the Land rules judge it),
+    not a noun the base must know; the glossary gives "data centre" its German words."""
+    from knowledge.glossary import expand_query
+    from knowledge.question_nouns import unknown_nouns
+
+    snapshot = sample_kb.snapshot()
+    assert unknown_nouns(snapshot, ["hessian"], "Which Hessian towns cooperate?") == []
+    assert unknown_nouns(snapshot, ["handyvertrag"], "Wie kündige ich meinen Handyvertrag?") == ["handyvertrag"]
+    assert "Rechenzentrum" in expand_query("Which towns run a joint data centre?")
