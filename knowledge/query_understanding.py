@@ -31,7 +31,7 @@ from knowledge.query_vocabulary import (  # re-exported: callers import these fr
     _year_range as _year_range,
     legal_form_key as legal_form_key,
 )
-from knowledge.query_vocabulary import ASKED_BEFORE, EVENT_CUES, LOOSE_TOPIC, OWN_SITUATION
+from knowledge.query_vocabulary import ASKED_BEFORE, EVENT_CUES, LOOSE_TOPIC, OWN_SITUATION, STEP_BY_STEP
 from knowledge.snippets import asked_facts
 
 @dataclass(frozen=True)
@@ -97,8 +97,8 @@ _PLACE_CUES = {"in", "im", "aus", "bei", "nach", "von", "fuer", "zwischen", "kre
                "stadt", "gemeinde", "of", "sind", "mit", "und"}
 
 
-_COOPERATION_CUES = ("gemeinsam", "interkommunal", "koop", "zusammenarb", "verbund", "sowas", "schon", "bereits",
-                     "irgendwo", "projekt")  # "gibt es …" asking for examples
+_COOPERATION_CUES = ("gemeinsam", "interkommunal", "koop", "zusammenarb", "verbund", "schon", "bereits",
+                     "projekt")  # "gibt es …" asking for examples
 # examples, but not "Beispielrechnungen" or "gängige Modelle" (of a distribution key)
 _EXAMPLE_WORDS = {"beispiel", "beispiele", "beispielen", "vorbild", "vorbilder", "vorbildern"}
 _OWN = {"unser", "unsere", "unseres", "unseren", "unserem", "mein", "meine", "meinen", "meinem", "our", "my",
@@ -253,6 +253,7 @@ class Gazetteer:
         years = _year_range(folded)
         residual_words = [w for w in residual_words if not (w.isdigit() and len(w) == 4 and years != (None, None))]
         kinds = [k for k, stems in KIND_WORDS.items() if any(t.startswith(stems) for t in tokens)]
+        kinds += ["document"] if STEP_BY_STEP.search(folded) else []  # "gibts nen Fahrplan Schritt für Schritt?"
         # "ein Leitfaden, wie man eine Veranstaltung aufzieht" asks for the document
         kind = "document" if "document" in kinds else next(iter(kinds), None)
         project_list = kind is None and (
@@ -322,10 +323,11 @@ class Gazetteer:
         return None
 
     def _asks_who_does(self, folded: str) -> bool:
-        """ "Gibt es / hat wer / kennt jemand …" asking for examples: unless "gibt es" is followed by
-        something other than a cooperation ("gibt es da eine Ausnahme", "gibt es Fördermittel")."""
+        """ "Gibt es / hat wer / kennt jemand …" asking for examples: unless "gibt es", "irgendwo" or "wer
+        hat" is followed by something other than a cooperation ("gibt es da eine Ausnahme", "gibt es
+        Fördermittel", "gibts sowas wie nen Fahrplan", "irgendwo Rechenbeispiele", "wer hat da das Sagen")."""
         for match in PROJECT_LIST_PHRASES.finditer(folded):
-            if not match.group().startswith("gibt"):
+            if not match.group().startswith(("gibt", "irgendwo", "wer hat")):
                 return True
             asked = ASKED_BEFORE.search(re.split(r"[.?!;,]", folded[:match.start()])[-1])
             if asked and not (asked.group(1).startswith(_COOPERATION_CUES) or asked.group(1) in PROJECT_LIST_WORDS):

@@ -864,6 +864,12 @@ def test_a_label_alone_is_no_passage() -> None:
     ("Gibt es Beispiele für einen gemeinsamen Bauhof?", True),
     ("Gibt es interkommunale Modelle für den Hochwasserschutz?", True),
     ("Zeig mir alle Projekte zum Bauhof", True),
+    ("wie wird so ein SSC gesteuert, wer hat da das Sagen?", False),
+    ("keine Ahnung wo man anfängt, gibts sowas wie nen Fahrplan wie man so eine IKZ aufsetzt?", False),
+    ("Einwohnerzahl oder Fallzahlen? Gibt es da irgendwo Verteilschlüssel oder Rechenbeispiele?", False),
+    ("Wer hat einen gemeinsamen Bauhof?", True),
+    ("Gibt es irgendwo einen gemeinsamen Bauhof?", True),
+    ("Hat wer ne Koop beim Standesamt?", True),
 ])
 def test_what_a_question_asks_for_is_no_list_of_projects_unless_it_asks_for_examples(
         sample_kb: KnowledgeBase, question: str, lists_projects: bool) -> None:
@@ -882,6 +888,9 @@ def test_a_command_framing_is_not_searched(sample_kb: KnowledgeBase) -> None:
 
 
 def test_a_step_by_step_guide_asked_for_is_a_document(sample_kb: KnowledgeBase) -> None:
+    gazetteer = sample_kb.snapshot().gazetteer
+    assert gazetteer.understand("gibts nen Fahrplan Schritt für Schritt?").filters.kind == "document"
+    assert gazetteer.understand("Is there a step-by-step guide?").filters.kind == "document"
     question = ("Hallo, ich bin neu im Hauptamt einer kleinen Gemeinde und mein Bürgermeister will mit den "
                 "Nachbargemeinden den Bauhof zusammenlegen, wie fängt man sowas an, gibts da irgendwo ne Schritt "
                 "für Schritt Anleitung?")
