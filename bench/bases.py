@@ -96,7 +96,7 @@ def cached_base(name: str, *, encoder=None) -> KnowledgeBase:
 
 def questions(name: str, split: str | None = None) -> list[EvalCase]:
     """The blind question set of base ``name`` (bench/questions/<name>.jsonl), optionally one split.
-    ``dev2`` … ``dev5``: the later blind development sets (<name>_dev2.jsonl … <name>_dev5.jsonl,
+    ``dev2`` … ``dev6``: the later blind development sets (<name>_dev2.jsonl … <name>_dev6.jsonl,
     written later, all for fitting)."""
     if split in LATER_DEV_SETS:
         return load_cases(QUESTIONS_DIR / f"{name}_{split}.jsonl")
