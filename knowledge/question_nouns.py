@@ -44,3 +44,14 @@ def unknown_nouns(snapshot: SearchSnapshot, words: list[str], question: str) -> 
     unknown = [w for w in content_nouns  # "IKZ-Projekte": a hyphenated compound is known by its parts
                if not any(snapshot.lexical.is_known(part) for part in (w, *w.split("-")) if len(part) >= 3)]
     return unknown if len(unknown) == len(content_nouns) else []  # none of the subject's nouns is known
+
+
+_SENTENCES = re.compile(r"(?<=[.!?])\s+")
+
+
+def asking_sentences(text: str) -> str:
+    """The sentences of a message that end with "?", when others say who asks and why ("Gibts in
+    Kirchhain schon Zusammenarbeit? Ich soll für die Fraktion ne Übersicht machen"); else the message."""
+    sentences = [s for s in _SENTENCES.split(text.strip()) if s]
+    asking = [s for s in sentences if s.rstrip().endswith("?")]
+    return " ".join(asking) if asking and len(asking) < len(sentences) else text

@@ -31,7 +31,7 @@ from knowledge.place_restrictions import (
 from knowledge.query_understanding import UnderstoodQuery
 from knowledge.query_vocabulary import asks_for_examples
 from knowledge.regions import about_other_land
-from knowledge.question_nouns import distinctive_nouns, lexical_coverage, unknown_nouns
+from knowledge.question_nouns import asking_sentences, distinctive_nouns, lexical_coverage, unknown_nouns
 from knowledge.search_index import SearchSnapshot
 from knowledge.snippets import (
     MAX_PROVISION_CHARS,
@@ -250,7 +250,7 @@ def retrieve(
     restricted_ok = True
     if filters.restricts_projects:
         # beyond the filters, the question's distinctive words must occur in the best project
-        distinctive = distinctive_nouns(snapshot, understood.residual_words, text)
+        distinctive = distinctive_nouns(snapshot, understood.residual_words, asking_sentences(understood.text))
         unknown = unknown_nouns(snapshot, understood.residual_words, understood.text)
         restricted_ok = understood.filter_only or (
             not unknown  # "Sperrmülltermin in Bocholt": the place is known, the subject is not

@@ -112,12 +112,15 @@ def addresses_the_service(question: str) -> bool:
 
 
 _HOW_MANY = re.compile(r"\bwie ?viele\b")
+_BY_MAIL = re.compile(r"\b(?:per|via|ueber|by|through)\s+(?:e-?)?mail\w*|\b(?:e-?)?mail-?(?:verkehr|austausch)\b")
 
 
 def asked_facts(question: str) -> frozenset[str]:
     """The kinds of fact a question asks for: amount, date, contact, count, staff, definition."""
     folded = f" {fold(question)} "
     kinds = {kind for kind, cues in FACT_CUES.items() if any(cue in folded for cue in cues)}
+    if "contact" in kinds and not any(cue in _BY_MAIL.sub(" ", folded) for cue in FACT_CUES["contact"]):
+        kinds.discard("contact")  # "eine Einigung per E-Mail": the means, not a contact asked for
     if "amount" in kinds and not any(cue in _HOW_MANY.sub(" ", folded) for cue in FACT_CUES["amount"]):
         kinds.discard("amount")  # "wie viele Mitarbeiter" asks for a count, not an amount
     if "staff" in kinds:

@@ -419,6 +419,9 @@ def test_asking_the_service_itself_is_not_asking_for_a_project_contact(sample_kb
 def test_asking_how_to_reach_someone_asks_for_contact_details() -> None:
     assert "contact" in asked_facts("Wer macht bei euch die Beratung und wie erreiche ich die?")
     assert "contact" in asked_facts("Mailadresse für das Projekt Lebensmittelüberwachung?")
+    assert "contact" in asked_facts("Telefon oder E-Mail der Vergabestelle?")
+    # "per E-Mail" is how something is done, not a contact asked for
+    assert "contact" not in asked_facts("Reicht für die Vereinbarung eine Einigung per E-Mail?")
 
 
 @pytest.mark.parametrize("question", [
@@ -908,3 +911,15 @@ def test_an_english_adjective_of_a_land_is_no_unknown_subject(sample_kb: Knowled
     assert unknown_nouns(snapshot, ["hessian"], "Which Hessian towns cooperate?") == []
     assert unknown_nouns(snapshot, ["handyvertrag"], "Wie kündige ich meinen Handyvertrag?") == ["handyvertrag"]
     assert "Rechenzentrum" in expand_query("Which towns run a joint data centre?")
+
+
+def test_who_asks_and_why_is_no_subject_of_a_place_question(sample_kb: KnowledgeBase) -> None:
+    """"Gibts in Dülmen schon Zusammenarbeit? Ich soll für die Fraktion ne Übersicht machen": the nouns
+    of the sentence that asks must be in the town's project, not those saying why the asker asks."""
+    from knowledge.question_nouns import asking_sentences
+
+    question = "Gibts in Dülmen oder drumherum schon Zusammenarbeit? Ich soll für die Fraktion mal ne Übersicht machen"
+    assert asking_sentences(question) == "Gibts in Dülmen oder drumherum schon Zusammenarbeit?"
+    assert asking_sentences("Sperrmülltermin in Bocholt?") == "Sperrmülltermin in Bocholt?"
+    answer = sample_kb.ask(question, now=NOW)
+    assert answer.level == "high" and "Dülmen" in answer.best.item.municipalities
