@@ -31,7 +31,8 @@ from knowledge.query_vocabulary import (  # re-exported: callers import these fr
     _year_range as _year_range,
     legal_form_key as legal_form_key,
 )
-from knowledge.query_vocabulary import ASKED_BEFORE, EVENT_CUES, LOOSE_TOPIC, OWN_SITUATION, STEP_BY_STEP
+from knowledge.query_vocabulary import (ASKED_BEFORE, EVENT_CUES, EVENT_FORMAT_WORDS, LOOSE_TOPIC, OWN_SITUATION,
+                                        STEP_BY_STEP)
 from knowledge.snippets import asked_facts
 
 @dataclass(frozen=True)
@@ -266,10 +267,8 @@ class Gazetteer:
         if years != (None, None) and not list_intent and OWN_SITUATION.search(folded):
             years = (None, None)  # "wir haben seit 2012 eine Vereinbarung …": the asker's own, not a filter
 
-        topics = (
-            self._topics(tokens + compound_parts + expansion_tokens)
-            if (list_intent or kreise or towns or years != (None, None)) else set()
-        )
+        topics = (self._topics(tokens + compound_parts + expansion_tokens)
+                  if (list_intent or kreise or towns or years != (None, None)) else set())
         if topics and (kreise or towns) and LOOSE_TOPIC.search(folded):
             topics = set()  # "in Schlüchtern beim Bauhof oder so?": the town's projects, the topic words rank them
         if topics:
@@ -286,8 +285,9 @@ class Gazetteer:
                     topics = self._topics(tokens + expansion_tokens)  # "… nächsten Monat was zum Winterdienst?"
                 kind = "event"
                 years = (None, None)  # "2027" names the events' period, not projects' start years
-                residual_words = [w for w in residual_words
-                                  if not w.isdigit() and w not in fold(period.label).split()]
+                residual_words = [w for w in residual_words if not w.isdigit() and w not in fold(period.label).split()]
+        if kind == "event" and topics and EVENT_FORMAT_WORDS & set(tokens):  # "gern auch online": a format, no topic
+            topics = self._topics([t for t in tokens + expansion_tokens if t not in EVENT_FORMAT_WORDS])
         if kind == "event" and period is None and "definition" in asked_facts(question):
             kind = None  # "Was ist eigentlich dieses Spotlight?" asks what the format is, not for events
         filters = QueryFilters(frozenset(kreise), frozenset(towns), frozenset(legal_forms), frozenset(topics),

@@ -49,6 +49,8 @@ KIND_WORDS = {
                  "anleitung", "handbuch", "merkblatt", "praxisleitfaden",
                  "arbeitshilfe", "richtlinie", "document", "guide", "checklist", "template"),
 }
+EVENT_FORMAT_WORDS = {"online", "digital", "digitale", "digitalen", "virtuell", "virtuelle", "hybrid", "praesenz",
+                      "zoom", "webex", "in-person"}  # how an event takes place, not what it is about
 STEP_BY_STEP = re.compile(r"\bschritt (?:fuer|um) schritt\b|\bstep[ -]by[ -]step\b")  # a guide is asked for
 PROJECT_LIST_WORDS = {"projekt", "projekte", "projekten", "beispiel", "beispiele", "beispielen", "kooperationen",
                       "liste", "zeig", "zeige", "alle", "projects", "examples", "list", "show", "all",

@@ -923,3 +923,16 @@ def test_who_asks_and_why_is_no_subject_of_a_place_question(sample_kb: Knowledge
     assert asking_sentences("Sperrmülltermin in Bocholt?") == "Sperrmülltermin in Bocholt?"
     answer = sample_kb.ask(question, now=NOW)
     assert answer.level == "high" and "Dülmen" in answer.best.item.municipalities
+
+
+def test_the_format_of_an_event_is_no_topic() -> None:
+    """"Termine im Frühjahr? gern auch online": on a base with a project topic "Onlinezugang (OZG)", the
+    word names the format asked for, not the OZG topic (which would keep only OZG events first)."""
+    from knowledge.catalog import ItemInfo
+    from knowledge.query_understanding import Gazetteer
+
+    gazetteer = Gazetteer([ItemInfo("project", "H1", "OZG gemeinsam", topic="Onlinezugang (OZG)", kreis="Vogelsbergkreis",
+                                    municipalities=("Alsfeld",))])
+    assert gazetteer.understand("Gibt es Projekte zum Onlinezugang?").filters.topics == {"Onlinezugang (OZG)"}
+    understood = gazetteer.understand("welche termine habt ihr im frühjahr? gern auch online", now=NOW)
+    assert understood.filters.kind == "event" and not understood.filters.topics
