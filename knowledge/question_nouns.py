@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from embeddings.lexical import fold
-from knowledge.regions import laender_named
+from knowledge.regions import land_words
 from knowledge.search_index import SearchSnapshot
 
 
@@ -40,7 +40,7 @@ def distinctive_nouns(snapshot: SearchSnapshot, words: list[str], text: str) -> 
 def unknown_nouns(snapshot: SearchSnapshot, words: list[str], question: str) -> list[str]:
     """The question's capitalised content words when the knowledge base uses none of them."""
     nouns = capitalised(question, 5)
-    content_nouns = [w for w in words if w in nouns and not laender_named(w)]  # "Hessian" names a Land, no subject
+    content_nouns = [w for w in words if w in nouns and w not in land_words(question)]  # "Hessian" names a Land
     unknown = [w for w in content_nouns  # "IKZ-Projekte": a hyphenated compound is known by its parts
                if not any(snapshot.lexical.is_known(part) for part in (w, *w.split("-")) if len(part) >= 3)]
     return unknown if len(unknown) == len(content_nouns) else []  # none of the subject's nouns is known

@@ -46,6 +46,12 @@ def laender_named(text: str) -> frozenset[str]:
     return frozenset(_GROUP_LAND[match.lastgroup] for match in _ANY.finditer(fold(text)) if match.lastgroup)
 
 
+def land_words(text: str) -> frozenset[str]:
+    """The folded words of the Länder a text names ("north", "rhine-westphalia", "rhine", "westphalia")."""
+    words = [w for m in _ANY.finditer(fold(text)) for w in m.group().split()]
+    return frozenset(words) | {part for w in words for part in w.split("-")}
+
+
 SAMPLED_TEXTS = 2_000  # a base's region shows in an even sample of its passages (bounds start-up on large bases)
 
 

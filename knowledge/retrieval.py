@@ -37,6 +37,7 @@ from knowledge.snippets import (
     MAX_PROVISION_CHARS,
     MAX_SNIPPET_CHARS,
     addresses_the_service,
+    ask_clause,
     asked_facts,
     cited_provisions,
     make_snippet,
@@ -250,7 +251,7 @@ def retrieve(
     restricted_ok = True
     if filters.restricts_projects:
         # beyond the filters, the question's distinctive words must occur in the best project
-        distinctive = distinctive_nouns(snapshot, understood.residual_words, asking_sentences(understood.text))
+        distinctive = distinctive_nouns(snapshot, understood.residual_words, ask_clause(asking_sentences(understood.text)))
         unknown = unknown_nouns(snapshot, understood.residual_words, understood.text)
         restricted_ok = understood.filter_only or (
             not unknown  # "Sperrmülltermin in Bocholt": the place is known, the subject is not

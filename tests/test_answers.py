@@ -909,6 +909,8 @@ def test_an_english_adjective_of_a_land_is_no_unknown_subject(sample_kb: Knowled
 
     snapshot = sample_kb.snapshot()
     assert unknown_nouns(snapshot, ["hessian"], "Which Hessian towns cooperate?") == []
+    assert unknown_nouns(snapshot, ["north", "rhine-westphalia", "rhine", "westphalia"],
+                         "Which legal forms can towns in North Rhine-Westphalia use?") == []
     assert unknown_nouns(snapshot, ["handyvertrag"], "Wie kündige ich meinen Handyvertrag?") == ["handyvertrag"]
     assert "Rechenzentrum" in expand_query("Which towns run a joint data centre?")
 
@@ -923,6 +925,10 @@ def test_who_asks_and_why_is_no_subject_of_a_place_question(sample_kb: Knowledge
     assert asking_sentences("Sperrmülltermin in Bocholt?") == "Sperrmülltermin in Bocholt?"
     answer = sample_kb.ask(question, now=NOW)
     assert answer.level == "high" and "Dülmen" in answer.best.item.municipalities
+    # nor the clause before the dash that asks ("Ich arbeite in der Verwaltung in X – machen wir da … mit?")
+    dash = sample_kb.ask("Ich arbeite in der Verwaltung in Hellenthal – machen wir da bei irgendeiner Kooperation mit "
+                         "oder gibts in der Nähe was?", now=NOW)
+    assert dash.level == "high" and "Hellenthal" in dash.best.item.municipalities
 
 
 def test_the_format_of_an_event_is_no_topic() -> None:
