@@ -34,15 +34,21 @@ def distinctive_nouns(snapshot: SearchSnapshot, words: list[str], text: str) -> 
     """Content words written as German nouns (capitalised) that the corpus uses, but not everywhere."""
     nouns = capitalised(text)
     lexical = snapshot.lexical
-    return [w for w in words if w in nouns and lexical.is_known(w) and not lexical.is_common(w)]
+    lands = land_words(text)  # "gibts in Hessen schon Gemeinden, die das machen?": no subject
+    return [w for w in words if w in nouns and w not in lands and lexical.is_known(w) and not lexical.is_common(w)]
 
 
-def unknown_nouns(snapshot: SearchSnapshot, words: list[str], question: str) -> list[str]:
-    """The question's capitalised content words when the knowledge base uses none of them."""
+def unknown_nouns(snapshot: SearchSnapshot, words: list[str], question: str, *, every: bool = True) -> list[str]:
+    """The question's capitalised content words when the knowledge base uses none of them (``every``),
+    or those it does not use, also by a compound's head ("Einfamilienhaus"; not "Radwegekooperation")."""
     nouns = capitalised(question, 5)
     content_nouns = [w for w in words if w in nouns and w not in land_words(question)]  # "Hessian" names a Land
+    lexical = snapshot.lexical
     unknown = [w for w in content_nouns  # "IKZ-Projekte": a hyphenated compound is known by its parts
-               if not any(snapshot.lexical.is_known(part) for part in (w, *w.split("-")) if len(part) >= 3)]
+               if not any(lexical.is_known(part) for part in (w, *w.split("-")) if len(part) >= 3)
+               and (every or not any(lexical.is_known(w[i:]) for i in range(3, len(w) - 4)))]
+    if not every:
+        return unknown
     return unknown if len(unknown) == len(content_nouns) else []  # none of the subject's nouns is known
 
 

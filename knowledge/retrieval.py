@@ -251,15 +251,16 @@ def retrieve(
     restricted_ok = True
     if filters.restricts_projects:
         # beyond the filters, the question's distinctive words must occur in the best project
-        distinctive = distinctive_nouns(snapshot, understood.residual_words, ask_clause(asking_sentences(understood.text)))
-        unknown = unknown_nouns(snapshot, understood.residual_words, understood.text)
+        asking = ask_clause(asking_sentences(understood.text))
+        distinctive = distinctive_nouns(snapshot, understood.residual_words, asking)
+        unknown = unknown_nouns(snapshot, understood.residual_words, understood.text) or \
+            unknown_nouns(snapshot, understood.residual_words, asking, every=False)  # "Einfamilienhaus in Lich"
         restricted_ok = understood.filter_only or (
             not unknown  # "Sperrmülltermin in Bocholt": the place is known, the subject is not
             and (not distinctive or lexical_coverage(distinctive, _item_text(snapshot, ranked[0])) > 0)
         )
         restricted_ok = restricted_ok and bool(matching) and ranked[0] in matching and (
-            not filters.topics or snapshot.items[ranked[0]].topic in filters.topics
-        )
+            not filters.topics or snapshot.items[ranked[0]].topic in filters.topics)
     model = model or ConfidenceModel()
     score = model.score(signals)
     if asks_events and (filters.places or matching):  # events at the place (the note on projects does not apply)

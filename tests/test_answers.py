@@ -942,3 +942,19 @@ def test_the_format_of_an_event_is_no_topic() -> None:
     assert gazetteer.understand("Gibt es Projekte zum Onlinezugang?").filters.topics == {"Onlinezugang (OZG)"}
     understood = gazetteer.understand("welche termine habt ihr im frühjahr? gern auch online", now=NOW)
     assert understood.filters.kind == "event" and not understood.filters.topics
+
+
+def test_a_place_question_about_something_the_base_does_not_know_is_no_answer(sample_kb: KnowledgeBase) -> None:
+    """"Wie viel Grundsteuer zahle ich für mein Reihenhaus in Borken?": Borken has projects, but the
+    base knows no "Reihenhaus" (nor its compound head); a compound whose head it knows
+    ("Radwegekooperation") and a Land named ("in Nordrhein-Westfalen") are no such subject."""
+    from knowledge.question_nouns import distinctive_nouns, unknown_nouns
+
+    snapshot = sample_kb.snapshot()
+    question = "Wie viel Grundsteuer muss ich nach der Reform für mein Reihenhaus in Borken zahlen?"
+    assert unknown_nouns(snapshot, ["grundsteuer", "reihenhaus"], question, every=False) == ["reihenhaus"]
+    assert unknown_nouns(snapshot, ["radwegekooperation"], "Gibt es eine Radwegekooperation?", every=False) == []
+    assert "nordrhein-westfalen" not in distinctive_nouns(snapshot, ["bauhof", "nordrhein-westfalen"],
+                                                          "Gibt es in Nordrhein-Westfalen einen gemeinsamen Bauhof?")
+    assert not sample_kb.ask(question, now=NOW).answered
+    assert sample_kb.ask("Welche Projekte gibt es in Borken?", now=NOW).answered
