@@ -209,10 +209,11 @@ def period_in(question: str, now: datetime, timezone: str = "Europe/Berlin") -> 
             if m.group().startswith(("ab", "from")):
                 end = _day(date(year + 1, month, 1), tz)
             return Period(start, end, m.group())
-    if m := found(r"(?:im\s+|in\s+|in\s+the\s+)?(fruehjahr|fruehling|sommer|herbst|winter|spring|summer|autumn|fall)(?:\s+((?:19|20)\d\d))?"):
+    if m := found(r"(?:im\s+|in\s+|in\s+the\s+)?(fruehjahr|fruehling|sommer|herbst|winter|spring|summer|autumn|fall)"
+                  r"(?:\s+((?:19|20)\d\d)|\s+(?:des\s+)?((?:naechst|kommend)en\s+jahres|next\s+year))?"):
         first, last = SEASONS[m.group(1)]
-        year = int(m.group(2)) if m.group(2) else today.year
-        if not m.group(2) and _month(year, last, tz)[1] <= _day(today, tz) and first <= last:
+        year = int(m.group(2)) if m.group(2) else today.year + 1 if m.group(3) else today.year  # "im Herbst nächsten Jahres"
+        if not m.group(2) and not m.group(3) and _month(year, last, tz)[1] <= _day(today, tz) and first <= last:
             year += 1
         months = (last - first) % 12 + 1
         return Period(*_month(year, first, tz, months), m.group())

@@ -804,6 +804,9 @@ def test_holidays_name_periods() -> None:
     assert whitsun is not None and whitsun.start.date() == datetime(2027, 5, 17).date()
     before = period_in("Termine vor der Sommerpause", NOW)
     assert before is not None and before.end.date() == datetime(2027, 7, 1).date()
+    autumn = period_in("Gibt es im Herbst nächsten Jahres eine Präsenzveranstaltung?", NOW)
+    assert autumn is not None and (autumn.start.date(), autumn.end.date()) == (datetime(2027, 9, 1).date(),
+                                                                             datetime(2027, 12, 1).date())
 
 
 def test_a_subject_named_beside_the_kind_of_event_decides(sample_kb: KnowledgeBase) -> None:
