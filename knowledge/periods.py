@@ -73,8 +73,7 @@ def _holiday_period(text: str, today: date, tz: ZoneInfo) -> Period | None:
     m = _HOLIDAY.search(text)
     if m is None:
         return None
-    name, relation = m.group("name"), (m.group("rel") or "").split()[-1:] or [""]
-    relation_word = relation[0]
+    name, relation_word = m.group("name"), ((m.group("rel") or "").split() or [""])[-1]  # "noch vor" → "vor"
 
     def next_holiday(year: int) -> tuple[date, date, date, date]:
         """The holiday's days [start, end), and the day "vor …" ends and "nach …" begins."""

@@ -102,8 +102,8 @@ _COOPERATION_CUES = ("gemeinsam", "interkommunal", "koop", "zusammenarb", "verbu
                      "projekt")  # "gibt es …" asking for examples
 # examples, but not "Beispielrechnungen" or "gängige Modelle" (of a distribution key)
 _EXAMPLE_WORDS = {"beispiel", "beispiele", "beispielen", "vorbild", "vorbilder", "vorbildern"}
-_OWN = {"unser", "unsere", "unseres", "unseren", "unserem", "mein", "meine", "meinen", "meinem", "our", "my",
-        "das", "dem", "des", "dieses", "diesem"}  # "unser IKZ-Projekt", "das Projekt eintragen": one, no list
+_ONE_PROJECT = {"unser", "unsere", "unseres", "unseren", "unserem", "mein", "meine", "meinen", "meinem", "our", "my",
+                "das", "dem", "des", "dieses", "diesem"}  # before "Projekt": "unser IKZ-Projekt", "das Projekt": one
 _NOUN_CONTEXT = {"es", "der", "die", "das", "den", "dem", "des", "ein", "eine", "einen", "einem", "einer", "kein",
                  "keine", "welche", "welcher", "welches", "welchem", "welchen", "viele", "mehr", "neue", "zu", "zur",
                  "zum", "unter"}
@@ -259,7 +259,7 @@ class Gazetteer:
         kind = "document" if "document" in kinds else next(iter(kinds), None)
         project_list = kind is None and (
             any(tok.split("-")[-1] in PROJECT_LIST_WORDS and not (tok == "alle" and tokens[i - 1:i] in (["fuer"], ["an"]))
-                and not _OWN & set(tokens[max(0, i - 2):i])  # "unser IKZ-Projekt eintragen": the asker's own
+                and not _ONE_PROJECT & set(tokens[max(0, i - 2):i])  # "unser IKZ-Projekt eintragen": no list
                 for i, tok in enumerate(tokens)) or self._asks_who_does(folded)
         )
         content = [w for w in residual_words if w not in GENERIC_TOPIC_WORDS]
