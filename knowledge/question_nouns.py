@@ -42,7 +42,8 @@ def unknown_nouns(snapshot: SearchSnapshot, words: list[str], question: str, *, 
     """The question's capitalised content words when the knowledge base uses none of them (``every``),
     or those it does not use, also by a compound's head ("Einfamilienhaus"; not "Radwegekooperation")."""
     nouns = capitalised(question, 5)
-    content_nouns = [w for w in words if w in nouns and w not in land_words(question)]  # "Hessian" names a Land
+    lands = land_words(question)  # "Hessian" names a Land
+    content_nouns = [w for w in words if w in nouns and w not in lands]
     lexical = snapshot.lexical
     unknown = [w for w in content_nouns  # "IKZ-Projekte": a hyphenated compound is known by its parts
                if not any(lexical.is_known(part) for part in (w, *w.split("-")) if len(part) >= 3)

@@ -18,8 +18,7 @@ from knowledge.catalog import ItemKey
 from knowledge.confidence import ConfidenceModel, Signals
 from knowledge.event_selection import (asked_event_types, asked_format, days_from, event_type_weight,
                                        events_at_places, events_in_period, is_online, names_event_topic,
-                                       names_event_type,
-                                       upcoming_events)
+                                       names_event_type, upcoming_events)
 from knowledge.item_facts import item_facts
 from knowledge.passage_choice import (answer_query, answering_chunk, holds_provision, names_statute,
                                       passage_pool)
