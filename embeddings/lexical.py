@@ -61,6 +61,7 @@ class GermanAnalyzer:
 
 
 MAX_CORRECTIONS = 20_000  # spelling corrections remembered per index
+SPELLED_SIMILARITY = 0.9  # a correction this close rewrites the word for the dense search too
 
 
 class LexicalIndex:
@@ -78,6 +79,10 @@ class LexicalIndex:
             self._bm25.index(corpus, show_progress=False)
             self._vocab = {tok for doc in corpus for tok in doc}
         self._words = {w for doc in words for w in doc}
+        self._surface: dict[str, str] = {}  # folded word → as the texts write it ("zweckverband" → "Zweckverband")
+        for text in texts:
+            for match in _WORD.finditer(text):
+                self._surface.setdefault(fold(match.group()), match.group())
         document_frequency: dict[str, int] = defaultdict(int)
         for doc in corpus:
             for token in set(doc):
@@ -108,6 +113,23 @@ class LexicalIndex:
 
     def __len__(self) -> int:
         return len(self.ids)
+
+    def spelled(self, text: str, *, similarity: float = SPELLED_SIMILARITY) -> str:
+        """``text`` with its misspelt words written as the corpus writes the word they are corrected to
+        ("wie grüdet man einen zweckverbad" → "wie gründet man einen Zweckverband"), for the dense search.
+        Only close corrections (``similarity``): "Gedicht" is no typo of "Gewicht"; nor is another form of the
+        word ("Nachbar" → "Nachbarn") rewritten."""
+        def fix(match: re.Match[str]) -> str:
+            word = fold(match.group())
+            if word in self._words or word in _STOP:
+                return match.group()
+            corrected = self.correct(word)
+            if (corrected.startswith(word) or word.startswith(corrected)  # "Nachbar" ~ "Nachbarn": a form, no typo
+                    or difflib.SequenceMatcher(None, word, corrected).ratio() < similarity):
+                return match.group()
+            return self._surface.get(corrected, match.group())
+
+        return _WORD.sub(fix, text)
 
     def query_tokens(self, query: str, *, heads: bool = False) -> list[str]:
         """The query's analysed tokens that occur in the corpus (unknown words spelling-corrected;

@@ -21,6 +21,7 @@ from embeddings.lexical import fold
 from knowledge.answers import Answer
 
 NOT_SCORED_TYPES = ("smalltalk", "no_answer_in_base")  # reported on their own
+TARGET_SNIPPET_TYPES = ("statute", "fact")  # the snippet target of issue 8 is set for these question types
 
 
 @dataclass
@@ -129,6 +130,9 @@ class EvalReport:
         if checked:
             m["snippet_holds"] = sum(o.snippet_holds for o in checked) / len(checked)
             m["snippet_n"] = len(checked)
+        targeted = [o for o in checked if o.case.type in TARGET_SNIPPET_TYPES]
+        if targeted:
+            m["snippet_statute_fact"] = sum(o.snippet_holds for o in targeted) / len(targeted)
         sections = [o for o in answerable if o.case.section]
         if sections:
             m["section@1"] = sum(o.section_matches and o.hit1 for o in sections) / len(sections)

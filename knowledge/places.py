@@ -73,6 +73,20 @@ class PlaceMention:
     kreis: str | None
 
 
+_QUALIFIER = re.compile(r"\s*\(.*?\)|/.*$| an der .*$| am .*$")  # "Homberg (Efze)", "Neustadt an der Weinstraße"
+
+
+def short_place_names(names: list[str]) -> dict[str, str]:
+    """Folded short names ("homberg") of the place names with a qualifier ("Homberg (Efze)"), where the
+    short name points at one of ``names`` only: users write "Homberg" or "Gersfeld"."""
+    places: dict[str, set[str]] = defaultdict(set)
+    for name in names:
+        short = _QUALIFIER.sub("", name).strip()
+        if short != name and len(short) >= 4:
+            places[fold(short)].add(name)
+    return {short: next(iter(found)) for short, found in places.items() if len(found) == 1}
+
+
 def _haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     p1, p2 = math.radians(lat1), math.radians(lat2)
     dp, dl = p2 - p1, math.radians(lon2 - lon1)
@@ -147,7 +161,7 @@ class MunicipalRegister:
         for m in self._municipalities:
             for k in (_key(m.name), _plain_key(m.name)):
                 self._aliases[k] = _Target(m, m.kreis)
-            short = re.sub(r"\s*\(.*?\)|/.*$| an der .*$| am .*$", "", m.name).strip()
+            short = _QUALIFIER.sub("", m.name).strip()
             for k in (_key(short), _plain_key(short)):
                 secondary[k].add(m)
         for alias, name in _EXTRA_ALIASES.items():

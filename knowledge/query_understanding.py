@@ -11,28 +11,15 @@ from datetime import datetime
 from embeddings.lexical import GermanAnalyzer, fold
 from knowledge.catalog import ItemInfo
 from knowledge.periods import Period, period_in
-from knowledge.places import MunicipalRegister
-from knowledge.query_vocabulary import (  # re-exported: callers import these from here
-    AMBIGUOUS_TOWNS as AMBIGUOUS_TOWNS,
-    COMPOUND_LEGAL_SUFFIXES as COMPOUND_LEGAL_SUFFIXES,
-    GENERIC_TOPIC_WORDS as GENERIC_TOPIC_WORDS,
-    KIND_WORDS as KIND_WORDS,
-    KREIS_MARKERS as KREIS_MARKERS,
-    KREIS_WORDS as KREIS_WORDS,
-    LEGAL_FORMS as LEGAL_FORMS,
-    LIST_WORDS as LIST_WORDS,
-    PLURAL_FORMS as PLURAL_FORMS,
-    PREPOSITIONS as PREPOSITIONS,
-    PROJECT_LIST_PHRASES as PROJECT_LIST_PHRASES,
-    PROJECT_LIST_WORDS as PROJECT_LIST_WORDS,
-    QUERY_NOISE as QUERY_NOISE,
-    _kreis_variants as _kreis_variants,
-    _same_word_family as _same_word_family,
-    _year_range as _year_range,
-    legal_form_key as legal_form_key,
+from knowledge.places import MunicipalRegister, short_place_names
+from knowledge.query_vocabulary import (
+    AMBIGUOUS_TOWNS, ASKED_BEFORE, COMPOUND_LEGAL_SUFFIXES, EVENT_FORMAT_WORDS, GENERIC_TOPIC_WORDS, KIND_WORDS,
+    KREIS_MARKERS, LEGAL_FORMS, LOOSE_TOPIC, OWN_SITUATION, PLURAL_FORMS, PREPOSITIONS,
+    PROJECT_LIST_PHRASES, PROJECT_LIST_WORDS, QUERY_NOISE, STEP_BY_STEP, _same_word_family, _year_range,
+    asks_about_events,
 )
-from knowledge.query_vocabulary import (ASKED_BEFORE, EVENT_CUES, EVENT_FORMAT_WORDS, LOOSE_TOPIC, OWN_SITUATION,
-                                        STEP_BY_STEP)
+from knowledge.query_vocabulary import _kreis_variants as _kreis_variants  # re-exported: callers import it from here
+from knowledge.query_vocabulary import legal_form_key as legal_form_key  # re-exported
 from knowledge.snippets import asked_facts
 
 @dataclass(frozen=True)
@@ -162,6 +149,8 @@ class Gazetteer:
             key = legal_form_key(item.legal_form)
             if key:
                 self.legal_forms_present.add(key)
+        for short, town in short_place_names(list(self.towns.values())).items():  # "Homberg": "Homberg (Efze)"
+            self.towns.setdefault(short, town)
         for folded_topic, topic in self.topics.items():
             words = [w for w in re.split(r"[^a-z0-9]+", folded_topic) if len(w) >= 4 and w not in GENERIC_TOPIC_WORDS]
             self.topic_stems[topic] = set(words)
@@ -278,7 +267,7 @@ class Gazetteer:
         if kind is not None and not topics:
             topics = self._topics(tokens + expansion_tokens)
         period = None
-        if now is not None and (kind == "event" or EVENT_CUES.search(folded)):
+        if now is not None and (kind == "event" or asks_about_events(question)):
             period = period_in(question, now, timezone)
             if period is not None:
                 if kind is None and not topics:

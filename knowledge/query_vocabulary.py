@@ -44,7 +44,7 @@ GENERIC_TOPIC_WORDS = {"kooperation", "zusammenarbeit", "interkommunal", "interk
                        "management", "wesen", "dienst", "dienste", "dienstleistungen", "service", "arbeit", "amt"}
 KIND_WORDS = {
     "event": ("veranstaltung", "termin", "webinar", "spotlight", "konferenz", "workshop", "tagung", "seminar",
-              "event", "conference"),
+              "event", "conference", "session"),
     "document": ("dokument", "leitfaden", "checkliste", "abhak", "muster", "vorlage", "vordruck", "formular", "handreichung",
                  "anleitung", "handbuch", "merkblatt", "praxisleitfaden",
                  "arbeitshilfe", "richtlinie", "document", "guide", "checklist", "template"),
@@ -69,7 +69,8 @@ COMPOUND_LEGAL_SUFFIXES = {
 VICINITY_WORDS = {"naehe", "umgebung", "umkreis", "gegend", "umland", "nachbarschaft", "drumherum", "nearby", "around",
                   "vicinity", "surroundings", "nachbarn", "nachbar", "nachbarkommune", "nachbarkommunen",
                   "nachbargemeinde", "nachbargemeinden", "nachbarstadt", "nachbarstaedte", "nachbarkreis",
-                  "nachbarkreise", "neighbours", "neighbors", "neighbouring", "neighboring"}
+                  "nachbarkreise", "nachbarkreisen", "nachbarort", "nachbarorte", "nachbarorten", "nachbarstaedten",
+                  "nachbarlandkreis", "nachbarlandkreise", "neighbours", "neighbors", "neighbouring", "neighboring"}
 _YEAR = r"(19[89]\d|20[0-4]\d)"
 
 
@@ -141,7 +142,25 @@ def _same_word_family(word: str, topic_word: str) -> bool:
 # words that make a question naming a period an event question
 EVENT_CUES = re.compile(r"(?:veranstalt|termin|(?<![a-z])events?\b|webinar|workshop|konferenz|kongress|tagung|seminar|"
                         r"spotlight|stattfind|weihnachten|was\s+(?:ist|steht|geht)\b.*\b(?:los|an|geplant)\b|(?:irgend)?was\s+los\b|"
-                        r"(?:naechste|kommende|diese)[nmrs]?\s+(?:woche|monat)|(?:next|this)\s+(?:week|month))")
+                        r"irgendwas\b[^.?!]*\bgeplant\b|\bsessions?\b|\bcoming\s+up\b|\bupcoming\b)")
+# a bare period asks for events only where it is asked about: "Was gibt es nächsten Monat?", not "Muss das
+# genehmigt werden? Unser HFA tagt nächste Woche"
+_PERIOD_CUES = re.compile(r"(?:naechste|kommende|diese)[nmrs]?\s+(?:woche|monat)|(?:next|this)\s+(?:week|month)")
+_SENTENCES = re.compile(r"(?<=[.!?])\s+")
+
+
+def asking_sentences(text: str) -> str:
+    """The sentences of a message that end with "?", when others say who asks and why ("Gibts in
+    Kirchhain schon Zusammenarbeit? Ich soll für die Fraktion ne Übersicht machen"); else the message."""
+    sentences = [s for s in _SENTENCES.split(text.strip()) if s]
+    asking = [s for s in sentences if s.rstrip().endswith("?")]
+    return " ".join(asking) if asking and len(asking) < len(sentences) else text
+
+
+def asks_about_events(question: str) -> bool:
+    """Whether the question asks about events: it names them ("Termine", "Webinar", "was ist los"),
+    or a period ("nächste Woche") in the sentence that asks."""
+    return bool(EVENT_CUES.search(fold(question)) or _PERIOD_CUES.search(fold(asking_sentences(question))))
 
 
 # the asker speaking of their own situation ("wir haben seit 2012 …")
@@ -160,3 +179,18 @@ ASKED_BEFORE = re.compile(r"\b(?:was fuer|welche\w*|wie ?viele)\s+(?:\w+\s+)?([a
 # "Gibt es in Schlüchtern was beim Bauhof oder so?": the topic is an example, the place is what is asked
 LOOSE_TOPIC = re.compile(r"\b(?:oder so(?: was| etwas)?|oder (?:so )?(?:was |etwas )?aehnliche[sn]?|o\. ?ae\.|or something"
                          r"|or similar)\b")
+
+
+_SERVICE_ADDRESSED = re.compile(r"\b(?:euch|eure[mnrs]?|(?:habt|koennt|seid|bietet|macht)\s+ihr"
+                                r"|(?:reach|contact|call|email)\s+you|advisory\s+service)\b"
+                                r"|(?<![a-z])(?:beratungsstelle|geschaeftsstelle|kompetenzzentrum)"  # not "Seniorenberatungsstelle"
+                                # asking for help as such: "an wen …, wenn ich Unterstützung brauche?", "wo kriegen wir Beratung?"
+                                r"|\b(?:hilfe|unterstuetzung|beratung|rat)\s+(?:brauch|benoetig|such)\w*"
+                                r"|\b(?:wo|wie|wer)\s+(?:bekomm|krieg|find|erhalt|gibt)\w*\s+(?:ich|wir|man|es|uns|mir)\s+"
+                                r"(?:\w+\s+)?(?:hilfe|unterstuetzung|beratung)\b|\bwho\s+can\s+help\b|\bneed\s+(?:help|support|advice)\b")
+
+
+def addresses_the_service(question: str) -> bool:
+    """Whether the question asks the assistant's own service ("An wen wende ich mich bei euch?",
+    "Wie erreiche ich euch?"): the contact asked for is the advisory service's, not a project's."""
+    return bool(_SERVICE_ADDRESSED.search(fold(question)))

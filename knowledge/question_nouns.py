@@ -5,8 +5,11 @@ from __future__ import annotations
 import re
 
 from embeddings.lexical import fold
+from knowledge.query_vocabulary import asking_sentences
 from knowledge.regions import land_words
 from knowledge.search_index import SearchSnapshot
+
+__all__ = ["asking_sentences", "distinctive_nouns", "lexical_coverage", "unknown_nouns"]
 
 
 def lexical_coverage(words: list[str], text: str) -> float:
@@ -53,12 +56,3 @@ def unknown_nouns(snapshot: SearchSnapshot, words: list[str], question: str, *, 
     return unknown if len(unknown) == len(content_nouns) else []  # none of the subject's nouns is known
 
 
-_SENTENCES = re.compile(r"(?<=[.!?])\s+")
-
-
-def asking_sentences(text: str) -> str:
-    """The sentences of a message that end with "?", when others say who asks and why ("Gibts in
-    Kirchhain schon Zusammenarbeit? Ich soll für die Fraktion ne Übersicht machen"); else the message."""
-    sentences = [s for s in _SENTENCES.split(text.strip()) if s]
-    asking = [s for s in sentences if s.rstrip().endswith("?")]
-    return " ".join(asking) if asking and len(asking) < len(sentences) else text

@@ -44,7 +44,7 @@ def question_vector(encoder: Encoder, lexical: LexicalIndex, search_text: str, q
     1; below 1: that share of the clause's vector blended with the whole question's). A clause
     without the subject ("… einen Zweckverband gründen – was müssen wir beachten?", "Wann ist das
     sinnvoll?") has few words the base knows: the whole question is searched."""
-    search_text, question = without_command(search_text), without_command(question)
+    search_text, question = lexical.spelled(without_command(search_text)), lexical.spelled(without_command(question))
     clause = ask_clause(question)
     if (not clause_weight or clause == question or len(question.split()) < CHATTY_WORDS
             or len(lexical.query_tokens(clause)) < MIN_CLAUSE_WORDS or _POINTS_BACK.search(fold(clause))):

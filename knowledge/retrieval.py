@@ -14,6 +14,7 @@ import numpy as np
 
 from embeddings.fusion import reciprocal_rank_fusion
 from knowledge.answers import Answer, SearchHit
+from knowledge.asked_rates import rate_unstated
 from knowledge.catalog import ItemKey
 from knowledge.confidence import ConfidenceModel, Signals
 from knowledge.event_selection import (asked_event_types, asked_format, days_from, event_type_weight,
@@ -22,25 +23,14 @@ from knowledge.event_selection import (asked_event_types, asked_format, days_fro
 from knowledge.item_facts import item_facts
 from knowledge.passage_choice import (answer_query, answering_chunk, holds_provision, names_statute,
                                       passage_pool)
-from knowledge.place_restrictions import (
-    distances_km,
-    place_restricted_projects,
-    topic_matches,
-)
+from knowledge.place_restrictions import distances_km, place_restricted_projects, topic_matches
 from knowledge.query_understanding import UnderstoodQuery
 from knowledge.query_vocabulary import asks_for_examples
 from knowledge.regions import about_other_land
 from knowledge.question_nouns import asking_sentences, distinctive_nouns, lexical_coverage, unknown_nouns
 from knowledge.search_index import SearchSnapshot
-from knowledge.snippets import (
-    MAX_PROVISION_CHARS,
-    MAX_SNIPPET_CHARS,
-    addresses_the_service,
-    ask_clause,
-    asked_facts,
-    cited_provisions,
-    make_snippet,
-)
+from knowledge.snippets import (MAX_PROVISION_CHARS, MAX_SNIPPET_CHARS, addresses_the_service, ask_clause, asked_facts,
+                                cited_provisions, make_snippet)
 
 
 @dataclass(frozen=True)
@@ -284,6 +274,8 @@ def retrieve(
             level = "low"  # "Wie kündige ich meinen Handyvertrag?": the base knows none of the nouns asked about
     if level == "high" and about_other_land(understood.text, snapshot.laender):
         level = "low"  # "Förderung auch in Bayern?" on an NRW base: its rules do not answer for another Land
+    if level == "high" and rate_unstated(understood.text, snapshot.chunks[best_chunk[ranked[0]]].text):
+        level = "low"  # "Welcher Umsatzsteuersatz gilt für Speisen?": the passage found states no rate
     return Answer(
         question=understood.text,
         answered=level == "high",

@@ -15,6 +15,7 @@ from functools import lru_cache
 
 from embeddings.lexical import fold
 from knowledge.plain_text import clean_markup, split_sentences
+from knowledge.query_vocabulary import addresses_the_service as addresses_the_service  # re-exported
 
 MAX_SNIPPET_CHARS = 360
 MAX_PROVISION_CHARS = 800  # a statute's Absatz is the unit it is cited by: shown whole up to this length
@@ -98,17 +99,6 @@ _CONDITIONS_ASKED = re.compile(
 def asks_conditions(question: str) -> bool:
     """Whether the question asks for conditions, which a list states from its first item on."""
     return bool(_CONDITIONS_ASKED.search(fold(question)))
-
-
-_SERVICE_ADDRESSED = re.compile(r"\b(?:euch|eure[mnrs]?|(?:habt|koennt|seid|bietet|macht)\s+ihr"
-                                r"|(?:reach|contact|call|email)\s+you|advisory\s+service)\b"
-                                r"|(?<![a-z])(?:beratungsstelle|geschaeftsstelle|kompetenzzentrum)")  # not "Seniorenberatungsstelle"
-
-
-def addresses_the_service(question: str) -> bool:
-    """Whether the question asks the assistant's own service ("An wen wende ich mich bei euch?",
-    "Wie erreiche ich euch?"): the contact asked for is the advisory service's, not a project's."""
-    return bool(_SERVICE_ADDRESSED.search(fold(question)))
 
 
 _HOW_MANY = re.compile(r"\bwie ?viele\b")

@@ -961,3 +961,82 @@ def test_a_place_question_about_something_the_base_does_not_know_is_no_answer(sa
                                                           "Gibt es in Nordrhein-Westfalen einen gemeinsamen Bauhof?")
     assert not sample_kb.ask(question, now=NOW).answered
     assert sample_kb.ask("Welche Projekte gibt es in Borken?", now=NOW).answered
+
+
+def test_a_period_beside_the_question_asks_for_no_events(sample_kb: KnowledgeBase) -> None:
+    """"Muss das genehmigt werden? Unser HFA tagt nächste Woche": the week is the asker's deadline, not
+    the period of events asked for; a period in the sentence that asks, or an event noun, still is."""
+    from knowledge.query_vocabulary import asks_about_events
+
+    question = "Muss ein Zweckverband von der Aufsicht genehmigt werden? Unser Ausschuss tagt nächste Woche"
+    assert not asks_about_events(question)
+    assert asks_about_events("Was gibt es nächsten Monat?")
+    assert asks_about_events("Unser Ausschuss tagt nächste Woche. Gibt es vorher noch einen Workshop?")
+    understood = sample_kb.snapshot().gazetteer.understand(question, now=NOW)
+    assert understood.period is None and understood.filters.kind != "event"
+    assert sample_kb.ask(question, now=NOW).best.kind != "event"
+
+
+def test_asking_for_help_addresses_the_advisory_service(sample_kb: KnowledgeBase) -> None:
+    """"An wen kann ich mich wenden, wenn ich Unterstützung brauche?" asks for the advisory service, not for
+    a project's contact person: projects naming a contact get no lead."""
+    assert addresses_the_service("An wen kann ich mich wenden, wenn ich Unterstützung brauche?")
+    assert addresses_the_service("Wo bekommen wir Beratung zur Gründung?")
+    assert addresses_the_service("Who can help us get started?")
+    assert not addresses_the_service("Wer ist Ansprechpartner für den Bauhof in Coesfeld?")
+    answer = sample_kb.ask("Ich bin ganz neu in der Stabsstelle Verwaltungsmodernisierung und soll das Thema "
+                           "Zusammenarbeit mit den Nachbarkommunen voranbringen. An wen kann ich mich wenden wenn ich "
+                           "Unterstützung brauche, und kostet das was?", now=NOW)
+    assert answer.best.kind != "project"
+
+
+def test_misspelt_words_are_searched_densely_as_the_base_writes_them(sample_kb: KnowledgeBase) -> None:
+    """The dense search reads "wie grüdet man einen zweckverbad" as "… gründet … Zweckverband" (the
+    lexical search corrected it already); not a word merely close to another ("Gedicht" ~ "Gewicht") nor
+    another form of a known word ("Nachbar" ~ "Nachbarn")."""
+    index = LexicalIndex([1, 2], ["Wie gründet man einen Zweckverband?", "Das Gewicht der Nachbarn zählt."])
+    assert index.spelled("wie grüdet man einen zweckverbad") == "wie gründet man einen Zweckverband"
+    assert index.spelled("Schreib ein Gedicht über den Nachbar") == "Schreib ein Gedicht über den Nachbar"
+    answer = sample_kb.ask("wie grüdet man einen zweckverbad", now=NOW)
+    assert answer.answered and answer.best.id in ("D02-checkliste-zweckverband", "F01")  # not a Zweckverband project
+
+
+def test_a_town_is_named_without_its_qualifier() -> None:
+    """Users write "Homberg" for "Homberg (Efze)" and "Gersfeld" for "Gersfeld (Rhön)"; a short name two
+    places share ("Neustadt") names neither."""
+    from knowledge.catalog import ItemInfo
+    from knowledge.places import short_place_names
+    from knowledge.query_understanding import Gazetteer
+
+    assert short_place_names(["Homberg (Efze)", "Gersfeld (Rhön)", "Neustadt (Hessen)", "Neustadt (Wied)", "Lich"]) == {
+        "homberg": "Homberg (Efze)", "gersfeld": "Gersfeld (Rhön)"}
+    gazetteer = Gazetteer([ItemInfo("project", "H1", "Bauhof", topic="Bauhof", kreis="Schwalm-Eder-Kreis",
+                                    municipalities=("Homberg (Efze)", "Schwalmstadt"))])
+    assert gazetteer.understand("Was läuft in Homberg und Schwalmstadt zusammen?").filters.towns == {
+        "Homberg (Efze)", "Schwalmstadt"}
+
+
+def test_a_tax_rate_the_passage_does_not_state_is_no_answer() -> None:
+    """"Welcher Umsatzsteuersatz gilt für Speisen?" against the UStG excerpt: § 1 is on the subject but
+    states no rate, so the answer is not given with confidence; a passage stating the rate answers."""
+    from knowledge.asked_rates import rate_unstated
+
+    assert rate_unstated("Welcher Umsatzsteuersatz gilt für Speisen im Restaurant?",
+                         "(1) Der Umsatzsteuer unterliegen die folgenden Umsätze: 1. die Lieferungen …")
+    assert rate_unstated("Wie hoch ist die Grunderwerbsteuer in Hessen?", "Die Grundsteuer steht der Gemeinde zu.")
+    assert not rate_unstated("Wie hoch ist der Gewerbesteuerhebesatz im Gewerbegebiet?",
+                             "Beide Gemeinden setzen einen Hebesatz von 380 Prozent fest.")
+    assert not rate_unstated("Wie hoch ist die Förderung?", "Die Förderung ist bewilligt.")  # no tax rate asked
+
+
+def test_events_asked_for_in_other_words(sample_kb: KnowledgeBase) -> None:
+    """"Ist im März irgendwas zur E-Akte geplant?", "any online sessions … coming up?" ask for events."""
+    from knowledge.query_vocabulary import asks_about_events
+
+    assert asks_about_events("Ist im März 2027 irgendwas zur E-Akte geplant?")
+    assert asks_about_events("Are there any sessions coming up?")
+    assert not asks_about_events("Wir haben die Fusion geplant, was müssen wir beachten?")
+    gazetteer = sample_kb.snapshot().gazetteer
+    assert gazetteer.understand("Are there any online sessions on data protection officers coming up?",
+                                now=NOW).filters.kind == "event"
+    assert gazetteer.understand("Ist im März 2027 irgendwas zur E-Akte geplant?", now=NOW).period is not None
