@@ -1027,6 +1027,11 @@ def test_a_tax_rate_the_passage_does_not_state_is_no_answer() -> None:
     assert not rate_unstated("Wie hoch ist der Gewerbesteuerhebesatz im Gewerbegebiet?",
                              "Beide Gemeinden setzen einen Hebesatz von 380 Prozent fest.")
     assert not rate_unstated("Wie hoch ist die Förderung?", "Die Förderung ist bewilligt.")  # no tax rate asked
+    # a pay grade: "Welche Entgeltgruppe bekommt …?", "Was verdient ein Beamter in A11?"
+    assert rate_unstated("Welche Entgeltgruppe bekommt eine Verwaltungsfachangestellte nach der Ausbildung?",
+                         "Die Beschäftigten gehen mit ihren Arbeitsverhältnissen auf den Zweckverband über.")
+    assert rate_unstated("Was verdient ein Beamter in A11 in NRW?", "Beamte bleiben Beamte ihres Dienstherrn.")
+    assert not rate_unstated("Welche Entgeltgruppe haben die Lotsen?", "Zwei Lotsinnen in Entgeltgruppe 9b.")
 
 
 def test_events_asked_for_in_other_words(sample_kb: KnowledgeBase) -> None:
