@@ -181,7 +181,7 @@ LOOSE_TOPIC = re.compile(r"\b(?:oder so(?: was| etwas)?|oder (?:so )?(?:was |etw
                          r"|or similar)\b")
 
 
-_SERVICE_ADDRESSED = re.compile(r"\b(?:euch|eure[mnrs]?|(?:habt|koennt|seid|bietet|macht)\s+ihr"
+_SERVICE_ADDRESSED = re.compile(r"\b(?:euch|euer|eure[mnrs]?|(?:habt|koennt|seid|bietet|macht)\s+ihr"
                                 r"|(?:reach|contact|call|email)\s+you|advisory\s+service)\b"
                                 r"|(?<![a-z])(?:beratungsstelle|geschaeftsstelle|kompetenzzentrum)"  # not "Seniorenberatungsstelle"
                                 # asking for help as such: "an wen …, wenn ich Unterstützung brauche?", "wo kriegen wir Beratung?"

@@ -984,6 +984,7 @@ def test_asking_for_help_addresses_the_advisory_service(sample_kb: KnowledgeBase
     assert addresses_the_service("Wo bekommen wir Beratung zur Gründung?")
     assert addresses_the_service("Who can help us get started?")
     assert not addresses_the_service("Wer ist Ansprechpartner für den Bauhof in Coesfeld?")
+    assert addresses_the_service("Wie kriegen wir unser Projekt auf euer Portal?")
     answer = sample_kb.ask("Ich bin ganz neu in der Stabsstelle Verwaltungsmodernisierung und soll das Thema "
                            "Zusammenarbeit mit den Nachbarkommunen voranbringen. An wen kann ich mich wenden wenn ich "
                            "Unterstützung brauche, und kostet das was?", now=NOW)
@@ -1014,6 +1015,15 @@ def test_a_town_is_named_without_its_qualifier() -> None:
                                     municipalities=("Homberg (Efze)", "Schwalmstadt"))])
     assert gazetteer.understand("Was läuft in Homberg und Schwalmstadt zusammen?").filters.towns == {
         "Homberg (Efze)", "Schwalmstadt"}
+
+
+def test_english_registering_a_project_and_a_funding_cap_have_german_words() -> None:
+    from knowledge.glossary import expand_query
+
+    assert "melden" in expand_query("How do we register our cooperation project on the portal?")
+    assert "Standesamt" in expand_query("Can we share a register office?")
+    assert "Höchstbetrag" in expand_query("Wie viel Geld gibts maximal pro Vorhaben?")
+    assert "Eigenanteil" in expand_query("How much is our own contribution?")
 
 
 def test_a_tax_rate_the_passage_does_not_state_is_no_answer() -> None:
