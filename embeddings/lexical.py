@@ -5,6 +5,7 @@ from __future__ import annotations
 import bisect
 import difflib
 import math
+import os
 import re
 import threading
 from collections import defaultdict
@@ -34,6 +35,15 @@ _STOP = {fold(w) for w in STOPWORDS_GERMAN} | {fold(w) for w in STOPWORDS_EN} | 
     "koennen", "muss", "muessen", "soll", "sollen", "ueber", "etwas", "infos", "information", "informationen",
     "waere", "waeren", "haette", "haetten", "muesste", "muessten", "duerfte", "duerften", "wuerden", "koennten",
 }
+
+
+_ENDINGS = frozenset({"", "e", "en", "er", "es", "em", "n", "s", "t", "te", "ten", "ter", "tes", "st", "et"})
+
+
+def _inflected(word: str, other: str) -> bool:
+    """Whether two words differ only by an inflection ending ("beauftragen", "beauftragten")."""
+    common = len(os.path.commonprefix([word, other]))
+    return common >= 4 and word[common:] in _ENDINGS and other[common:] in _ENDINGS
 
 
 class GermanAnalyzer:
@@ -117,14 +127,15 @@ class LexicalIndex:
     def spelled(self, text: str, *, similarity: float = SPELLED_SIMILARITY) -> str:
         """``text`` with its misspelt words written as the corpus writes the word they are corrected to
         ("wie grüdet man einen zweckverbad" → "wie gründet man einen Zweckverband"), for the dense search.
-        Only close corrections (``similarity``): "Gedicht" is no typo of "Gewicht"; nor is another form of the
-        word ("Nachbar" → "Nachbarn") rewritten."""
+        Only close corrections (``similarity``): "Gedicht" is no typo of "Gewicht"; nor is another form of a
+        word the corpus uses ("Nachbar" → "Nachbarn", "Mitarbeiter" ~ "mitarbeiten") rewritten."""
         def fix(match: re.Match[str]) -> str:
             word = fold(match.group())
             if word in self._words or word in _STOP:
                 return match.group()
             corrected = self.correct(word)
-            if (corrected.startswith(word) or word.startswith(corrected)  # "Nachbar" ~ "Nachbarn": a form, no typo
+            if (_inflected(word, corrected)  # "Nachbar" ~ "Nachbarn", "beauftragen" ~ "beauftragten": a form, no typo
+                    or self.analyzer.stem([word])[0] in self._vocab  # "Mitarbeiter": a form of "mitarbeiten"
                     or difflib.SequenceMatcher(None, word, corrected).ratio() < similarity):
                 return match.group()
             return self._surface.get(corrected, match.group())
