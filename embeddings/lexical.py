@@ -72,6 +72,7 @@ class GermanAnalyzer:
 
 MAX_CORRECTIONS = 20_000  # spelling corrections remembered per index
 SPELLED_SIMILARITY = 0.9  # a correction this close rewrites the word for the dense search too
+MIN_SPELLED = 7  # … for words this long (folded): one letter off a short word is often another word
 
 
 class LexicalIndex:
@@ -92,7 +93,9 @@ class LexicalIndex:
         self._surface: dict[str, str] = {}  # folded word → as the texts write it ("zweckverband" → "Zweckverband")
         for text in texts:
             for match in _WORD.finditer(text):
-                self._surface.setdefault(fold(match.group()), match.group())
+                word = match.group()  # a lower-case form where the texts have one ("darüber", not "Darüber")
+                if word[0].islower() or fold(word) not in self._surface:
+                    self._surface[fold(word)] = word
         document_frequency: dict[str, int] = defaultdict(int)
         for doc in corpus:
             for token in set(doc):
@@ -131,7 +134,7 @@ class LexicalIndex:
         word the corpus uses ("Nachbar" → "Nachbarn", "Mitarbeiter" ~ "mitarbeiten") rewritten."""
         def fix(match: re.Match[str]) -> str:
             word = fold(match.group())
-            if word in self._words or word in _STOP:
+            if word in self._words or word in _STOP or len(word) < MIN_SPELLED:  # "denken" is no typo of "denen"
                 return match.group()
             corrected = self.correct(word)
             if (_inflected(word, corrected)  # "Nachbar" ~ "Nachbarn", "beauftragen" ~ "beauftragten": a form, no typo
