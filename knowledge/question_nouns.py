@@ -54,5 +54,3 @@ def unknown_nouns(snapshot: SearchSnapshot, words: list[str], question: str, *, 
     if not every:
         return unknown
     return unknown if len(unknown) == len(content_nouns) else []  # none of the subject's nouns is known
-
-
