@@ -70,7 +70,10 @@ class Cards:
 
     def maybe(self, reply: Reply, answer: Answer, qid: int, lang: str) -> None:
         """Unsure, but with candidates: the top items to choose from, and whom to ask."""
-        reply.add(text_span("maybe", lang))
+        if answer.empty_period:  # "Ist nächste Woche was los?" and nothing is: the next events
+            reply.add(text_span("period_none", lang, period=answer.empty_period))
+        else:
+            reply.add(text_span("maybe", lang))
         for rank, hit in enumerate(answer.hits[:MAYBE_HITS], start=1):
             self.hit_line(reply, rank, hit, lang)
             if hit.snippet and rank == 1:

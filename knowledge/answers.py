@@ -82,6 +82,7 @@ class Answer:
     place_note: PlaceNote | None = None  # "no project in Olfen; projects of Kreis Coesfeld instead"
     intent: str = "question"  # or "smalltalk": greetings and thanks get a friendly reply, not a search
     follow_up: bool = False  # it refined the chat's previous question ("und im Kreis Borken?")
+    empty_period: str = ""  # events asked for in a period that has none ("30.11.2026–06.12.2026"): the next ones
 
     def __post_init__(self) -> None:
         if not self.level:
@@ -115,6 +116,7 @@ class Answer:
             "answer": ({"text": self.best.snippet, "source": self.best.source}
                        if self.level == "high" and self.best else None),
             "place_note": self.place_note.to_json() if self.place_note else None,
+            "empty_period": self.empty_period or None,
             "results": [hit.to_json() for hit in self.hits],
         }
 

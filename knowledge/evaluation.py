@@ -105,7 +105,8 @@ class EvalOutcome:
 
 
 def _normal(text: str) -> str:
-    return re.sub(r"[^a-z0-9§]+", " ", fold(text)).strip()
+    """Words and numbers only; "80 %" and "80 Prozent" state the same fact."""
+    return re.sub(r"[^a-z0-9§]+", " ", re.sub(r"\s*%", " prozent", fold(text))).strip()
 
 
 @dataclass

@@ -12,6 +12,7 @@ from knowledge.catalog import ItemKey
 from knowledge.periods import EVENT_NOUN
 from knowledge.places import MunicipalRegister
 from knowledge.query_understanding import QueryFilters, UnderstoodQuery, _kreis_variants
+from knowledge.query_vocabulary import asks_for_event_kind
 from knowledge.question_nouns import distinctive_nouns
 from knowledge.search_index import SearchSnapshot
 
@@ -138,3 +139,14 @@ def names_event_topic(topic: str | None, question: str) -> bool:
     words = [w for w in re.split(r"[^a-z]+", fold(topic or "")) if len(w) >= 5]
     folded = fold(question)
     return any(re.search(rf"(?<![a-z]){re.escape(w[: max(5, len(w) - 2)])}", folded) for w in words)
+
+
+def level_in_empty_period(level: str, understood: UnderstoodQuery) -> str:
+    """The answer's level when the question asks for events in a period that has none: the next
+    events are candidates ("low"), not the answer, unless a topic picks one ("Workshop zum Bauhof
+    nächsten Monat?" is answered by the Bauhof workshop in January)."""
+    if level == "high" and not understood.filters.topics:
+        return "low"
+    if level == "none" and asks_for_event_kind(understood.text):  # "Welche Veranstaltungen gibt es nächste Woche?"
+        return "low"
+    return level

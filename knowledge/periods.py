@@ -48,6 +48,12 @@ class Period:
     def contains(self, moment: datetime) -> bool:
         return self.start <= moment < self.end
 
+    def dates(self) -> str:
+        """The period's days as a reader writes them: "30.11.2026–06.12.2026", one day: "08.12.2026"."""
+        last = self.end - timedelta(days=1)
+        first = f"{self.start:%d.%m.%Y}"
+        return first if last.date() <= self.start.date() else f"{first}–{last:%d.%m.%Y}"
+
 
 def _day(d: date, tz: ZoneInfo) -> datetime:
     return datetime.combine(d, time.min, tzinfo=tz)
@@ -156,6 +162,9 @@ def period_in(question: str, now: datetime, timezone: str = "Europe/Berlin") -> 
         number = _COUNT_WORDS.get(m.group(1)) or int(m.group(1))
         unit = m.group(2)
         days = number * (1 if unit.startswith(("tag", "day")) else 7 if unit.startswith(("woche", "week")) else 31)
+        return Period(_day(today, tz), _day(today + timedelta(days=days), tz), m.group())
+    if m := found(r"(?:in\s+den\s+|in\s+the\s+)?(?:naechsten|kommenden|next|coming)\s+(?:paar\s+|few\s+|couple\s+of\s+)?(tage[n]?|wochen|monate[n]?|days|weeks|months)"):
+        days = {"t": 7, "d": 7, "w": 42}.get(m.group(1)[0], 92)  # "in den nächsten Wochen": about six weeks
         return Period(_day(today, tz), _day(today + timedelta(days=days), tz), m.group())
     if m := found(rf"{_THIS}\s+monat|this\s+month"):
         start, end = _month(today.year, today.month, tz)

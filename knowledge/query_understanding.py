@@ -16,7 +16,7 @@ from knowledge.query_vocabulary import (
     AMBIGUOUS_TOWNS, ASKED_BEFORE, COMPOUND_LEGAL_SUFFIXES, EVENT_FORMAT_WORDS, GENERIC_TOPIC_WORDS, KIND_WORDS,
     KREIS_MARKERS, LEGAL_FORMS, LOOSE_TOPIC, OWN_SITUATION, PLURAL_FORMS, PREPOSITIONS,
     PROJECT_LIST_PHRASES, PROJECT_LIST_WORDS, QUERY_NOISE, STEP_BY_STEP, _same_word_family, _year_range,
-    asks_about_events,
+    asking_sentences, asks_about_events,
 )
 from knowledge.query_vocabulary import _kreis_variants as _kreis_variants  # re-exported: callers import it from here
 from knowledge.query_vocabulary import legal_form_key as legal_form_key  # re-exported
@@ -242,7 +242,11 @@ class Gazetteer:
         residual_words = self.analyzer.words(" ".join(residual))
         years = _year_range(folded)
         residual_words = [w for w in residual_words if not (w.isdigit() and len(w) == 4 and years != (None, None))]
-        kinds = [k for k, stems in KIND_WORDS.items() if any(t.startswith(stems) for t in tokens)]
+        # events only in the sentence that asks ("war auf einer Veranstaltung. Was wird gefördert?"); a
+        # document the asker names anywhere ("Wir haben einen Mustervertrag gefunden. Was gehört rein?")
+        asking = set(re.findall(r"[a-z0-9]+(?:[-.][a-z0-9]+)*", fold(asking_sentences(question))))
+        kinds = [k for k, stems in KIND_WORDS.items()
+                 if any(t.startswith(stems) for t in tokens if k != "event" or t in asking)]
         kinds += ["document"] if STEP_BY_STEP.search(folded) else []  # "gibts nen Fahrplan Schritt für Schritt?"
         # "ein Leitfaden, wie man eine Veranstaltung aufzieht" asks for the document
         kind = "document" if "document" in kinds else next(iter(kinds), None)

@@ -157,10 +157,20 @@ def asking_sentences(text: str) -> str:
     return " ".join(asking) if asking and len(asking) < len(sentences) else text
 
 
+def names_events(question: str) -> bool:
+    """Whether the question names events ("Termine", "ein Spotlight", "was ist los"), not only a period."""
+    return bool(EVENT_CUES.search(fold(question)))
+
+
+def asks_for_event_kind(question: str) -> bool:
+    """Whether the asking sentence names a kind of event ("Welche Veranstaltungen …?", "ein Spotlight?")."""
+    return any(word.startswith(KIND_WORDS["event"]) for word in re.findall(r"[a-z0-9]+", fold(asking_sentences(question))))
+
+
 def asks_about_events(question: str) -> bool:
     """Whether the question asks about events: it names them ("Termine", "Webinar", "was ist los"),
     or a period ("nächste Woche") in the sentence that asks."""
-    return bool(EVENT_CUES.search(fold(question)) or _PERIOD_CUES.search(fold(asking_sentences(question))))
+    return names_events(question) or bool(_PERIOD_CUES.search(fold(asking_sentences(question))))
 
 
 # the asker speaking of their own situation ("wir haben seit 2012 …")

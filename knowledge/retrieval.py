@@ -19,13 +19,13 @@ from knowledge.catalog import ItemKey
 from knowledge.confidence import ConfidenceModel, Signals
 from knowledge.event_selection import (asked_event_types, asked_format, days_from, event_type_weight,
                                        events_at_places, events_in_period, is_online, names_event_topic,
-                                       names_event_type, upcoming_events)
+                                       names_event_type, level_in_empty_period, upcoming_events)
 from knowledge.item_facts import item_facts
 from knowledge.passage_choice import (answer_query, answering_chunk, holds_provision, names_statute,
                                       passage_pool)
 from knowledge.place_restrictions import distances_km, place_restricted_projects, topic_matches
 from knowledge.query_understanding import UnderstoodQuery
-from knowledge.query_vocabulary import asks_for_examples
+from knowledge.query_vocabulary import asks_for_examples, names_events
 from knowledge.regions import about_other_land
 from knowledge.question_nouns import asking_sentences, distinctive_nouns, lexical_coverage, unknown_nouns
 from knowledge.search_index import SearchSnapshot
@@ -44,6 +44,7 @@ class RetrievalParams:
     kind_boost: float = 0.03  # "Veranstaltungen …", "Leitfaden …": items of the asked-for kind first
     event_penalty: float = 0.02  # events, when the question asks about neither events nor a time period
     period_boost: float = 1.0  # events in the period the question names
+    nearest_boost: float = 0.1  # none in it: the events soonest after its start (half of it 30 days later)
     format_penalty: float = 0.5  # events of another format than the one asked for (online, in person)
     event_type_boost: float = 0.3  # events of the kind asked for ("Workshops …", "Konferenz …")
     passage_weight: float = 0.05  # within an item, the passage whose sentence answers the question best is shown
@@ -139,6 +140,7 @@ def retrieve(
 
     # 3. boosts from recognised filters: projects satisfying every restriction come first
     asks_events = filters.kind == "event" or understood.period is not None
+    names_asked_events = understood.period is not None and names_events(understood.text)  # "Termine im Mai?"
     wanted_format = asked_format(understood.text) if asks_events else None  # "online", "in person"
     asked_types = asked_event_types(understood.text) if asks_events else ()
     type_weight = event_type_weight(snapshot, understood, asked_types, params.event_type_boost) if asked_types else 0.0
@@ -169,6 +171,8 @@ def retrieve(
                     item_score[key] += params.period_boost - days_from(item.start, understood) * 1e-4
             elif asks_events and key not in upcoming:
                 item_score[key] -= params.event_penalty  # past events
+            elif names_asked_events and not in_period:  # none in the period asked for: the next ones first
+                item_score[key] += params.nearest_boost / (1.0 + days_from(item.start, understood) / 30.0)
             elif not asks_events:
                 item_score[key] -= params.event_penalty
             if item.cancelled:
@@ -272,6 +276,8 @@ def retrieve(
             level = "high"  # "Gibt es einen Bürgerbus?": the top item names it, as close as typical in-scope questions
         if level == "high" and not filters.any and unknown_nouns(snapshot, question_words, understood.text):
             level = "low"  # "Wie kündige ich meinen Handyvertrag?": the base knows none of the nouns asked about
+    empty_period = names_asked_events and not in_period and snapshot.items[ranked[0]].kind == "event"
+    level = level_in_empty_period(level, understood) if empty_period else level
     if level == "high" and about_other_land(understood.text, snapshot.laender):
         level = "low"  # "Förderung auch in Bayern?" on an NRW base: its rules do not answer for another Land
     if level == "high" and rate_unstated(understood.text, snapshot.chunks[best_chunk[ranked[0]]].text):
@@ -287,6 +293,7 @@ def retrieve(
         search_text=text,
         level=level,
         place_note=place_note,
+        empty_period=understood.period.dates() if understood.period and empty_period and level == "low" else "",
     )
 
 

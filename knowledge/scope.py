@@ -74,6 +74,7 @@ OUT_OF_SCOPE_TOPICS: tuple[str, ...] = (
     "Schreib mir ein Gedicht, einen Witz, eine Geschichte oder einen Liedtext",
     "Programmieren, künstliche Intelligenz, Chatbots und Computerspiele",
     "Immobilien kaufen, Miete, Nebenkosten und Mietrecht",
+    "Sich selbstständig machen: Rechtsform, Gründung und Steuern einer privaten Firma (UG, GmbH, Einzelunternehmen)",
     "Weather forecast, sports results, recipes and travel",
     "Passport, driving licence, car registration and personal taxes",
 )

@@ -1060,3 +1060,58 @@ def test_events_asked_for_in_other_words(sample_kb: KnowledgeBase) -> None:
     assert gazetteer.understand("Are there any online sessions on data protection officers coming up?",
                                 now=NOW).filters.kind == "event"
     assert gazetteer.understand("Ist im März 2027 irgendwas zur E-Akte geplant?", now=NOW).period is not None
+
+
+def test_an_event_in_the_context_is_not_what_is_asked_for(sample_kb: KnowledgeBase) -> None:
+    """"Unser Bürgermeister war auf einer Veranstaltung … Was wird da gefördert?" asks about funding, not for
+    events; a document named in the context ("einen Mustervertrag gefunden") still is what is asked about."""
+    gazetteer = sample_kb.snapshot().gazetteer
+    question = ("Unser Bürgermeister war neulich auf einer Veranstaltung und hat von Landesgeld für Kooperationen "
+                "gehört. Was wird da gefördert und wie läuft der Antrag?")
+    assert gazetteer.understand(question, now=NOW).filters.kind is None
+    assert sample_kb.ask(question, now=NOW).best.kind != "event"
+    assert gazetteer.understand("Was wird gefördert? Gibt es dazu eine Veranstaltung?", now=NOW).filters.kind == "event"
+    assert gazetteer.understand("Wir haben einen Mustervertrag gefunden. Was muss da noch rein?",
+                                now=NOW).filters.kind == "document"
+
+
+def test_entering_a_project_in_the_portal_and_abbreviated_words() -> None:
+    from knowledge.glossary import expand_query
+
+    assert "melden" in expand_query("Unsere Archivkooperation soll bei euch eingetragen werden, wie geht das?")
+    assert "Projektdatenbank" in expand_query("Wie können wir unser Projekt eintragen?")
+    expanded = expand_query("Gilt beim öff.-rechtl. Vertrag ergänzend das BGB?")
+    assert "öffentlich" in expanded and "rechtlich" in expanded
+
+
+def test_entering_a_project_finds_how_to_register_it(sample_kb: KnowledgeBase) -> None:
+    answer = sample_kb.ask("Wir machen seit zwei Jahren die Friedhofsverwaltung zusammen mit der Nachbarstadt und "
+                           "würden das gern bei euch eintragen. Wie geht das?", now=NOW)
+    assert answer.best.id == "F21"
+
+
+def test_starting_a_private_business_is_out_of_scope(sample_kb: KnowledgeBase) -> None:
+    assert not sample_kb.ask("Ich will mich mit einem Café selbstständig machen, GmbH oder Einzelunternehmen?",
+                             now=NOW).answered
+
+
+def test_events_asked_for_in_a_period_without_any(sample_kb: KnowledgeBase) -> None:
+    """Nothing in the week asked about: the next events, soonest first, as candidates with the period
+    named; "in den nächsten Wochen" is a period of about six weeks."""
+    from bot.conversation import Conversation, Turn
+    from bot.formatting import render_plain
+
+    weeks = period_in("Gibt es in den nächsten Wochen ein Online-Spotlight?", NOW)
+    assert weeks is not None and (weeks.end - weeks.start).days == 42
+    assert period_in("any events in the next few days?", NOW) is not None
+    answer = sample_kb.ask("Gibt es nächste Woche ein Spotlight?", now=NOW)
+    assert answer.level == "low" and answer.best.id == "E01"  # 8 December, the next one
+    assert answer.empty_period == "30.11.2026–06.12.2026"
+    listed = sample_kb.ask("Welche Veranstaltungen gibt es nächste Woche?", now=NOW)
+    assert listed.level == "low" and listed.best.id == "E01"
+    assert sample_kb.ask("Gibt es in den nächsten Wochen ein Spotlight?", now=NOW).best.id == "E01"
+    weather = sample_kb.ask("Wie wird das Wetter morgen? Wir haben einen Außentermin", now=NOW)
+    assert weather.level == "none" and not weather.empty_period
+    text = render_plain(Conversation(sample_kb, sample_kb.settings, lambda: NOW).ask(
+        Turn(chat_key=9, user_id=9), "Gibt es nächste Woche ein Spotlight?"))
+    assert "Für den Zeitraum 30.11.2026–06.12.2026 finde ich keine passende Veranstaltung" in text

@@ -69,7 +69,7 @@ def test_ask_json_shape(cli_data_dir: Path) -> None:
     lines = result.stdout.strip().splitlines()
     assert len(lines) == 1
     obj = json.loads(lines[0])
-    assert set(obj) == {"question", "answered", "confidence", "intent", "answer", "place_note", "results"}
+    assert set(obj) == {"question", "answered", "confidence", "intent", "answer", "place_note", "empty_period", "results"}
     assert obj["question"] == "Bis wann muss der Verwendungsnachweis vorliegen?" and obj["answered"] is True
     assert obj["confidence"] == "high" and obj["intent"] == "question"
     assert "sechs Monate" in obj["answer"]["text"] and obj["answer"]["source"].startswith("Förder")
