@@ -13,7 +13,7 @@ from knowledge.catalog import ItemInfo
 from knowledge.periods import Period, period_in
 from knowledge.places import MunicipalRegister, short_place_names
 from knowledge.query_vocabulary import (
-    AMBIGUOUS_TOWNS, ASKED_BEFORE, COMPOUND_LEGAL_SUFFIXES, EVENT_FORMAT_WORDS, GENERIC_TOPIC_WORDS, KIND_WORDS,
+    ALTERNATIVE_FORMS, AMBIGUOUS_TOWNS, ASKED_BEFORE, COMPOUND_LEGAL_SUFFIXES, EVENT_FORMAT_WORDS, GENERIC_TOPIC_WORDS, KIND_WORDS,
     KREIS_MARKERS, LEGAL_FORMS, LOOSE_TOPIC, OWN_SITUATION, PLURAL_FORMS, PREPOSITIONS,
     PROJECT_LIST_PHRASES, PROJECT_LIST_WORDS, QUERY_NOISE, STEP_BY_STEP, _same_word_family, _year_range,
     asking_sentences, asks_about_events,
@@ -234,6 +234,8 @@ class Gazetteer:
                     compound_parts.append(tok[: -len(suffix)].rstrip("-"))
                     break
         legal_forms &= self.legal_forms_present or legal_forms
+        if ALTERNATIVE_FORMS.search(folded):
+            legal_forms = set()  # "wie organisiert, Zweckverband oder Vereinbarung?": asked about, no restriction
 
         residual = [
             tok for i, tok in enumerate(tokens)

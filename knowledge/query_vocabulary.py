@@ -65,6 +65,11 @@ COMPOUND_LEGAL_SUFFIXES = {
     "zweckverband": ("Zweckverband", False), "vereine": ("eingetragener Verein", True),
     "verein": ("eingetragener Verein", False), "gmbhs": ("GmbH", True), "gmbh": ("GmbH", False),
 }
+# "Zweckverband oder Vereinbarung?", "GmbH oder lieber einen Zweckverband": the legal form is what is asked
+# about, not a restriction of the projects
+_FORM = r"(?:zweckverb|vereinbarung|oerv|gmbh|aoer|anstalt|arbeitsgemeinschaft|verein|kommunalunternehmen|vertrag)"
+ALTERNATIVE_FORMS = re.compile(rf"(?<![a-z]){_FORM}\w*\s+(?:oder|or|vs\.?|versus)\s+(?:\w+\s+){{0,2}}{_FORM}"
+                               rf"|\b(?:welche|which)\s+(?:\w+\s+)?(?:rechtsform|organisationsform|legal form)")
 # "in Hallenberg oder in der Nähe", "Gütersloh und Umgebung": words around a place, not a subject
 VICINITY_WORDS = {"naehe", "umgebung", "umkreis", "gegend", "umland", "nachbarschaft", "drumherum", "nearby", "around",
                   "vicinity", "surroundings", "nachbarn", "nachbar", "nachbarkommune", "nachbarkommunen",
@@ -132,10 +137,13 @@ def _kreis_variants(name: str) -> set[str]:
 
 
 def _same_word_family(word: str, topic_word: str) -> bool:
-    """'abfall' ~ 'abfallwirtschaft', 'standesaemter' ~ 'standesamt', but not 'rechnet' ~ 'rechnungspruefung'."""
+    """'abfall' ~ 'abfallwirtschaft', 'standesaemter' ~ 'standesamt', but not 'rechnet' ~ 'rechnungspruefung'
+    nor 'personalausweis' ~ 'personalgewinnung'."""
     if word == topic_word:
         return True
     common = len(os.path.commonprefix([word, topic_word]))
+    if min(len(word), len(topic_word)) - common >= 4:
+        return False  # two compounds of one first part: "Personalausweis" is no "Personalgewinnung"
     return common >= 5 and common >= min(7, len(word), len(topic_word))
 
 

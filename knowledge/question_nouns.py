@@ -5,7 +5,8 @@ from __future__ import annotations
 import re
 
 from embeddings.lexical import fold
-from knowledge.query_vocabulary import asking_sentences
+from knowledge.periods import EVENT_NOUN, MONTHS
+from knowledge.query_vocabulary import EVENT_FORMAT_WORDS, asking_sentences
 from knowledge.regions import land_words
 from knowledge.search_index import SearchSnapshot
 
@@ -54,3 +55,10 @@ def unknown_nouns(snapshot: SearchSnapshot, words: list[str], question: str, *, 
     if not every:
         return unknown
     return unknown if len(unknown) == len(content_nouns) else []  # none of the subject's nouns is known
+
+
+def subject_words(words: list[str]) -> list[str]:
+    """A question's words without those naming events, their format or months ("Termin",
+    "Veranstaltungen", "Zoom", "Januar"): what is left says what the question is about (its period's
+    words are left out by the caller)."""
+    return [w for w in words if not re.fullmatch(EVENT_NOUN, w) and w not in MONTHS and w not in EVENT_FORMAT_WORDS]

@@ -27,7 +27,8 @@ from knowledge.place_restrictions import distances_km, place_restricted_projects
 from knowledge.query_understanding import UnderstoodQuery
 from knowledge.query_vocabulary import asks_for_examples, names_events
 from knowledge.regions import about_other_land
-from knowledge.question_nouns import asking_sentences, distinctive_nouns, lexical_coverage, unknown_nouns
+from knowledge.question_nouns import (asking_sentences, distinctive_nouns, lexical_coverage, subject_words,
+                                     unknown_nouns)
 from knowledge.search_index import SearchSnapshot
 from knowledge.snippets import (MAX_PROVISION_CHARS, MAX_SNIPPET_CHARS, addresses_the_service, ask_clause, asked_facts,
                                 cited_provisions, make_snippet)
@@ -112,8 +113,7 @@ def retrieve(
     dense = snapshot.vectors.scores_for(query_vector, cand)
     lexical = snapshot.lexical.pick(lexical_scores, cand)
 
-    # linear fusion: cosine + a small share of the query-normalised BM25 score (measured better than
-    # RRF, because it keeps the dense score's margin; see BENCHMARKS.md)
+    # linear fusion: cosine + a small share of the query-normalised BM25 score (better than RRF: keeps the dense margin)
     if params.fusion == "rrf":
         dense_rank = sorted(cand, key=lambda c: -dense.get(c, -1.0))
         lexical_rank = sorted((c for c in cand if lexical.get(c, 0.0) > 0), key=lambda c: -lexical[c])
@@ -274,8 +274,10 @@ def retrieve(
         level = model.level(score)
         if level != "high" and _strong_match(snapshot, understood, ranked[0], hits[0].dense, model, params):
             level = "high"  # "Gibt es einen Bürgerbus?": the top item names it, as close as typical in-scope questions
-        if level == "high" and not filters.any and unknown_nouns(snapshot, question_words, understood.text):
-            level = "low"  # "Wie kündige ich meinen Handyvertrag?": the base knows none of the nouns asked about
+    subject, asked = ((subject_words(understood.residual_words), asking_sentences(understood.text)) if understood.period
+                      else (subject_words(question_words), understood.text))  # "im Mai": the period is no subject
+    if level == "high" and not filters.any and unknown_nouns(snapshot, subject, asked):
+        level = "low"  # "Wie kündige ich meinen Handyvertrag?", "Personalausweis im Januar, wo krieg ich nen Termin?"
     empty_period = names_asked_events and not in_period and snapshot.items[ranked[0]].kind == "event"
     level = level_in_empty_period(level, understood) if empty_period else level
     if level == "high" and about_other_land(understood.text, snapshot.laender):

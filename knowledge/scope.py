@@ -74,7 +74,11 @@ OUT_OF_SCOPE_TOPICS: tuple[str, ...] = (
     "Schreib mir ein Gedicht, einen Witz, eine Geschichte oder einen Liedtext",
     "Programmieren, künstliche Intelligenz, Chatbots und Computerspiele",
     "Immobilien kaufen, Miete, Nebenkosten und Mietrecht",
+    "Zuschüsse für Privatleute: eigene Photovoltaikanlage, Wärmepumpe, Heizung, Sanierung des eigenen Hauses",
     "Sich selbstständig machen: Rechtsform, Gründung und Steuern einer privaten Firma (UG, GmbH, Einzelunternehmen)",
+    "Joint Venture, Fusion und Kooperation privater Unternehmen und Firmen untereinander",
+    "Hecke, Baum oder Zaun auf dem Grundstück des Nachbarn, Nachbarrecht unter Privatleuten",
+    "Städtepartnerschaften mit Städten im Ausland, Schüleraustausch und Reisen dorthin",
     "Weather forecast, sports results, recipes and travel",
     "Passport, driving licence, car registration and personal taxes",
 )

@@ -1115,3 +1115,49 @@ def test_events_asked_for_in_a_period_without_any(sample_kb: KnowledgeBase) -> N
     text = render_plain(Conversation(sample_kb, sample_kb.settings, lambda: NOW).ask(
         Turn(chat_key=9, user_id=9), "Gibt es nächste Woche ein Spotlight?"))
     assert "Für den Zeitraum 30.11.2026–06.12.2026 finde ich keine passende Veranstaltung" in text
+
+
+def test_a_rate_must_stand_beside_the_tax_and_a_grade_is_no_amount() -> None:
+    """A passage with some percentage ("20 Prozent gespart") states no Hebesatz; a cost guide's amounts
+    in euro state no Besoldungsgruppe."""
+    from knowledge.asked_rates import rate_unstated
+
+    assert rate_unstated("Wie hoch ist der Grundsteuerhebesatz B in Marburg?",
+                         "Die Gemeinden sparen so rund 20 Prozent der Kosten. Die Grundsteuer bleibt bei der Gemeinde.")
+    assert not rate_unstated("Wie hoch ist der Hebesatz?", "Beide setzen einen Hebesatz von 380 Prozent fest.")
+    assert rate_unstated("Welche Besoldungsgruppe bekommt ein Amtsleiter?", "Die Umlage beträgt 12.000 Euro im Jahr.")
+    assert not rate_unstated("Welche Besoldungsgruppe hat die Leitung?", "Die Leitung ist nach A 13 besoldet.")
+    assert not rate_unstated("Was verdient die Lotsin?", "Die Stelle kostet 52.000 Euro im Jahr.")
+
+
+def test_a_compound_sharing_its_first_part_names_no_topic(sample_kb: KnowledgeBase) -> None:
+    """"Personalausweis" is no "Personalgewinnung"; "Standesämter" still is "Standesamt"."""
+    from knowledge.query_vocabulary import _same_word_family
+
+    assert not _same_word_family("personalausweis", "personalgewinnung")
+    assert _same_word_family("standesaemter", "standesamt") and _same_word_family("abfall", "abfallwirtschaft")
+    question = "Ich brauch nen neuen Personalausweis, mein alter läuft im Januar ab, wo krieg ich nen Termin?"
+    assert not sample_kb.snapshot().gazetteer.understand(question, now=NOW).filters.topics
+    assert not sample_kb.ask(question, now=NOW).answered  # the events of January are no answer to it
+    assert sample_kb.ask("Welche Veranstaltungen gibt es im Januar?", now=NOW).answered
+
+
+@pytest.mark.parametrize("question", [
+    "Wie gründen zwei Firmen ein Joint Venture und wer haftet dann?",
+    "Der Baum meines Nachbarn wirft Laub auf mein Grundstück, was kann ich tun?",
+    "Gibt es Zuschüsse für den Schüleraustausch mit unserer Partnerstadt in Frankreich?",
+])
+def test_private_matters_and_town_twinning_are_out_of_scope(sample_kb: KnowledgeBase, question: str) -> None:
+    assert not sample_kb.ask(question, now=NOW).answered
+
+
+def test_legal_forms_offered_as_alternatives_restrict_nothing(sample_kb: KnowledgeBase) -> None:
+    """"Wie haben die das organisiert, Zweckverband oder Vereinbarung?" asks which form was chosen: projects of
+    every form answer it; "Zweckverbände in Borken" still lists the Zweckverbände."""
+    gazetteer = sample_kb.snapshot().gazetteer
+    asked = ("Ich suche Beispiele, wo mehrere Gemeinden ihre Feuerwehr-Werkstatt gemeinsam betreiben. Wie haben die "
+             "das organisiert, Zweckverband oder Vereinbarung?")
+    assert gazetteer.understand(asked).filters.legal_forms == frozenset()
+    assert gazetteer.understand("Sollen wir eine GmbH oder lieber einen Zweckverband gründen?").filters.legal_forms == frozenset()
+    assert gazetteer.understand("Welche Zweckverbände gibt es im Kreis Borken?").filters.legal_forms == {"Zweckverband"}
+    assert sample_kb.ask(asked, now=NOW).best.item.topic == "Feuerwehr"
