@@ -174,6 +174,15 @@ class LexicalIndex:
             return position < len(self._sorted_words) and self._sorted_words[position].startswith(word)
         return False
 
+    def joins_known_words(self, word: str) -> bool:
+        """Whether the (folded) compound is two words the corpus uses ("breitbandausbau": "breitband" +
+        "ausbau", also with a linking s); not "handyvertrag", whose first part it does not use."""
+        for i in range(6, len(word) - 5):  # parts of 6 letters or more: "Kreisumlage" is no "Kreis" + "Umlage"
+            head = word[i:]
+            if head in self._words and (word[:i] in self._words or word[i - 1] == "s" and word[:i - 1] in self._words):
+                return True
+        return False
+
     def idf(self, token: str) -> float:
         """BM25 inverse document frequency of an analysed (stemmed) token; 0 for unknown tokens."""
         share = self._share.get(token)

@@ -51,6 +51,7 @@ def unknown_nouns(snapshot: SearchSnapshot, words: list[str], question: str, *, 
     lexical = snapshot.lexical
     unknown = [w for w in content_nouns  # "IKZ-Projekte": a hyphenated compound is known by its parts
                if not any(lexical.is_known(part) for part in (w, *w.split("-")) if len(part) >= 3)
+               and not lexical.joins_known_words(w)  # "Breitbandausbau": "Breitband" + "Ausbau"
                and (every or not any(lexical.is_known(w[i:]) for i in range(3, len(w) - 4)))]
     if not every:
         return unknown

@@ -1161,3 +1161,12 @@ def test_legal_forms_offered_as_alternatives_restrict_nothing(sample_kb: Knowled
     assert gazetteer.understand("Sollen wir eine GmbH oder lieber einen Zweckverband gründen?").filters.legal_forms == frozenset()
     assert gazetteer.understand("Welche Zweckverbände gibt es im Kreis Borken?").filters.legal_forms == {"Zweckverband"}
     assert sample_kb.ask(asked, now=NOW).best.item.topic == "Feuerwehr"
+
+
+def test_a_compound_of_two_known_words_is_a_known_noun() -> None:
+    """"Umsatzgrenze" is "Umsatz" + "Grenze", both used by the base: a question about it is not about
+    something the base does not know; "Handyvertrag" is not ("Handy" is unknown), nor "Kreisumlage" (a
+    part shorter than 6 letters proves nothing)."""
+    index = LexicalIndex([1, 2], ["Der Umsatz bleibt unter der Grenze.", "Der Vertrag mit dem Kreis regelt die Umlage."])
+    assert index.joins_known_words("umsatzgrenze")
+    assert not index.joins_known_words("handyvertrag") and not index.joins_known_words("kreisumlage")
