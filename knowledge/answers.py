@@ -98,6 +98,8 @@ class Answer:
         lines = [f"? {self.question}  [{self.level}]"]
         if self.level == "high" and self.best:
             lines.append(f"  {self.best.snippet}\n  Quelle: {self.best.source}")
+        elif self.level == "low" and self.empty_period:
+            lines.append(f"  (Keine passende Veranstaltung im Zeitraum {self.empty_period} – die nächsten:)")
         elif self.level == "low":
             lines.append("  (Nicht sicher – das könnte passen:)")
         else:

@@ -1107,6 +1107,7 @@ def test_events_asked_for_in_a_period_without_any(sample_kb: KnowledgeBase) -> N
     answer = sample_kb.ask("Gibt es nächste Woche ein Spotlight?", now=NOW)
     assert answer.level == "low" and answer.best.id == "E01"  # 8 December, the next one
     assert answer.empty_period == "30.11.2026–06.12.2026"
+    assert "Keine passende Veranstaltung im Zeitraum 30.11.2026–06.12.2026" in answer.as_text()
     listed = sample_kb.ask("Welche Veranstaltungen gibt es nächste Woche?", now=NOW)
     assert listed.level == "low" and listed.best.id == "E01"
     assert sample_kb.ask("Gibt es in den nächsten Wochen ein Spotlight?", now=NOW).best.id == "E01"
