@@ -22,6 +22,9 @@ from knowledge.query_vocabulary import _kreis_variants as _kreis_variants  # re-
 from knowledge.query_vocabulary import legal_form_key as legal_form_key  # re-exported
 from knowledge.snippets import asked_facts
 
+_TOKEN = re.compile(r"[a-z0-9]+(?:[-.][a-z0-9]+)*")  # a folded question's words, "e-akte" and "2.0" whole
+
+
 @dataclass(frozen=True)
 class QueryFilters:
     """What a question restricts to; empty sets mean no restriction."""
@@ -162,8 +165,8 @@ class Gazetteer:
         """Filters in ``question``; ``expansion`` (glossary terms) only helps to recognise topics.
         With ``now``, an event question's time period ("nächsten Monat") is recognised too."""
         folded = fold(question)
-        tokens = re.findall(r"[a-z0-9]+(?:[-.][a-z0-9]+)*", folded)
-        expansion_tokens = re.findall(r"[a-z0-9]+(?:[-.][a-z0-9]+)*", fold(expansion))
+        tokens = _TOKEN.findall(folded)
+        expansion_tokens = _TOKEN.findall(fold(expansion))
         used: set[int] = set()
         kreise: set[str] = set()
         towns: set[str] = set()
@@ -246,7 +249,7 @@ class Gazetteer:
         residual_words = [w for w in residual_words if not (w.isdigit() and len(w) == 4 and years != (None, None))]
         # events only in the sentence that asks ("war auf einer Veranstaltung. Was wird gefördert?"); a
         # document the asker names anywhere ("Wir haben einen Mustervertrag gefunden. Was gehört rein?")
-        asking = set(re.findall(r"[a-z0-9]+(?:[-.][a-z0-9]+)*", fold(asking_sentences(question))))
+        asking = set(_TOKEN.findall(fold(asking_sentences(question))))
         kinds = [k for k, stems in KIND_WORDS.items()
                  if any(t.startswith(stems) for t in tokens if k != "event" or t in asking)]
         kinds += ["document"] if STEP_BY_STEP.search(folded) else []  # "gibts nen Fahrplan Schritt für Schritt?"
