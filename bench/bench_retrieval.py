@@ -3,7 +3,7 @@
     python -m bench.bench_retrieval [--show-failures] [--no-write]
 
 Measured on the blind question sets (bench/questions/, written without reading the items): the
-rules are fitted on the *dev* splits and the later blind *dev2* … *dev11* sets (*dev12*: measured, not fitted on) (bench/fit_confidence.py fits the weights on
+rules are fitted on the *dev* splits and the later blind *dev2* … *dev13* sets (*dev14*: measured, not fitted on) (bench/fit_confidence.py fits the weights on
 the sample dev split); the
 *test* splits of both bases are reported and never tuned on. Cross-base: weights fitted on one
 base's dev split, measured on the other base's test split, in both directions.
@@ -113,7 +113,7 @@ Hessen, other topics and style, plus the real statutes OZG, UStG §§ 1–4, VwV
 read from `../shared/real-law/`). Every question was asked through `KnowledgeBase.ask` with `k=10`;
 date questions with the `now` of the question set (2026-11-27).
 
-Rules, glossary and parameters were fitted on the **dev** splits and on **dev2** … **dev11** (**dev12** is measured only, not fitted on), blind sets
+Rules, glossary and parameters were fitted on the **dev** splits and on **dev2** … **dev13** (**dev14** is measured only, not fitted on), blind sets
 written later (all of it for fitting; `bench/questions/README.md`); the confidence weights
 (knowledge/confidence.py): `{model.weights}`, bias `{model.bias}`, low `{model.low}`. The test splits were
 never used for fitting or for reading failures.

@@ -34,3 +34,38 @@ def rate_unstated(question: str, passage: str) -> bool:
     if _GRADE_ASKED.search(folded):  # "Welche Besoldungsgruppe …?": a grade, not any amount of money
         return not _GRADE.search(passage)
     return bool(_PAY_ASKED.search(folded)) and not (_GRADE.search(passage) or _PAY.search(passage))
+
+
+# a project's figures: "Wie viel spart die gemeinsame Vergabestelle pro Jahr?", "Wie viele Mitarbeitende hat …?"
+_COST_ASKED = re.compile(r"\b(?:was|wie ?viel)\s+(?:\w+\s+){0,2}kost\w*|\bhow much does\b")
+_SAVING_ASKED = re.compile(r"\b(?:was|wie ?viel|how much)\s+(?:\w+\s+){0,4}(?:spar\w*|einspar\w*|eingespart|sav\w+)\b")
+_STAFF_ASKED = re.compile(r"\bwie ?viele\s+(?:\w+\s+)?(?:mitarbeit|beschaeftigt|leute|stellen|personen arbeiten|vollzeit)"
+                          r"|\bhow many (?:staff|employees|people work)")
+_SAVING = re.compile(r"spar|günstiger|weniger|sank|gesunken|reduz|sav", re.I)
+_STAFF_STATED = re.compile(r"(?:\b\d[\d.,]*|\b(?:eine?[mnr]?|zwei|drei|vier|fünf|sechs|sieben|acht|neun|zehn|elf|zwölf))\s+"
+                           r"(?:[\w-]+\s+){0,2}?(?:[\w-]*(?:mitarbeit|beschäftigt|bearbeiter|kräfte|kraft\b|beamt|angestellt"
+                           r"|lotsin|lotsen|manager|beauftragt)[\w-]*|(?:vollzeit|teilzeit|plan)?stellen?\b|personen\b)", re.I)
+
+
+_MONEY = re.compile(r"\d[\d.,]*\s*(?:(?:mio|mrd|millionen|milliarden|tsd|tausend)\.?\s*)?(?:euro|eur\b|€)"
+                    r"|kostenlos|kostenfrei|gebührenfrei|unentgeltlich|keine kosten|free of charge", re.I)
+_PARTS = re.compile(r"[?!.]\s+|,?\s+(?:und|oder|and|or)\s+(?=(?:wie|was|welche\w*|wer|wo|wann|seit|bis|ab|ist|sind|gibt|how"
+                    r"|what|who|when)\b)")
+FIGURE_QUESTION_WORDS = 16  # a longer message asks more than the figure ("Gibt es Beispiele … und was hat das gebracht?")
+
+
+def figure_unstated(question: str, item_text: str) -> bool:
+    """Whether ``question`` asks only for a cost, a saving or a number of staff (every part of it
+    does) and ``item_text`` states none of the figures asked (no amount of money or "kostenlos", no
+    amount beside a saving, no number of staff)."""
+    folded = fold(question)
+    if len(folded.split()) > FIGURE_QUESTION_WORDS:
+        return False
+    cues = ((_COST_ASKED, lambda s: _MONEY.search(s)),
+            (_SAVING_ASKED, lambda s: _SAVING.search(s) and (_MONEY.search(s) or _PERCENTAGE.search(s))),
+            (_STAFF_ASKED, lambda s: _STAFF_STATED.search(s)))
+    parts = [p for p in _PARTS.split(folded) if p.strip()]
+    if not parts or not all(any(cue.search(p) for cue, _ in cues) for p in parts):
+        return False  # "Seit wann gibt es … und wie viele Stellen hat die?": the year answers a part
+    wanted = [states for cue, states in cues if cue.search(folded)]
+    return not any(states(s) for states in wanted for s in _SENTENCE_END.split(item_text))

@@ -1,6 +1,6 @@
 """An item's own structured facts that a question asks for, put before its snippet: a project's start
 year, legal form, contact and members ("Seit wann …?", "Wer macht mit?"), an event's date and place
-("Wann und wo findet … statt?"). The description need not state them; the catalogue does."""
+(always: an event answer needs both). The description need not state them; the catalogue does."""
 
 from __future__ import annotations
 
@@ -17,8 +17,6 @@ _START = re.compile(r"\b(?:seit (?:wann|welchem)|gegruendet|gestartet|startete|b
                     r"|since when|founded|started|wie lange (?:gibt|schon))\b")
 _MEMBERS = re.compile(r"\b(?:wer macht|welche (?:kommunen|gemeinden|staedte|orte)|wer ist (?:beteiligt|dabei)|beteiligt"
                       r"|mitgemacht|macht mit|machen mit|who takes part|which municipalities)\b")
-_WHEN_OR_WHERE = re.compile(r"\b(?:wann|wo|wohin|datum|termin|uhrzeit|um wie viel uhr|ort|adresse|findet\w*|stattfindet"
-                            r"|when|where|date|venue)\b")
 _WEEKDAYS = ("Mo.", "Di.", "Mi.", "Do.", "Fr.", "Sa.", "So.")
 
 
@@ -39,9 +37,10 @@ def project_facts(question: str, *, legal_form: str | None, start_year: int | No
     return " ".join(parts)
 
 
-def event_facts(question: str, item: ItemInfo, timezone: str) -> str:
-    """"Termin: Mi., 15.09.2027, 09:30 Uhr, Bielefeld, …" when the question asks when or where."""
-    if item.start is None or not _WHEN_OR_WHERE.search(fold(question)):
+def event_facts(item: ItemInfo, timezone: str) -> str:
+    """"Termin: Mi., 15.09.2027, 09:30 Uhr, Bielefeld, …": whatever is asked of an event ("Gibt es
+    einen Workshop zur Gewerbesteuer?", "is it online?"), its answer needs the date and the place."""
+    if item.start is None:
         return ""
     local = item.start.astimezone(ZoneInfo(timezone))
     where = f", {item.location}" if item.location else ""
@@ -54,5 +53,5 @@ def item_facts(item: ItemInfo, question: str, timezone: str) -> str:
         return project_facts(question, legal_form=item.legal_form, start_year=item.start_year, contact=item.contact,
                              municipalities=item.municipalities, kreis=item.kreis)
     if item.kind == "event":
-        return event_facts(question, item, timezone)
+        return event_facts(item, timezone)
     return ""

@@ -69,12 +69,13 @@ SUMMER_HOLIDAYS = ((7, 1), (9, 1))
 _HOLIDAY = re.compile(
     r"(?<![a-z])(?:(?P<rel>noch\s+vor|vor|bis|nach|before|after|until)\s+(?:zu\s+|den\s+|der\s+|dem\s+|the\s+)?"
     r"|(?:an|zu|ueber|um|in\s+den|waehrend\s+der|at|during\s+the|over)\s+)?"
-    r"(?P<name>ostern|osterferien|easter|pfingsten|pfingstferien|whitsun|sommerferien|sommerpause|summer\s+holidays?"
+    r"(?P<name>ostern|osterferien|easter|pfingsten|pfingstferien|whitsun|karneval|fasching|fastnacht|carnival"
+    r"|rosenmontag|sommerferien|sommerpause|summer\s+holidays?"
     r"|summer\s+break|herbstferien|weihnachtsferien|zwischen\s+den\s+jahren)(?![a-z])")
 
 
 def _holiday_period(text: str, today: date, tz: ZoneInfo) -> Period | None:
-    """"vor Ostern", "nach Pfingsten", "in den Sommerferien", "vor der Sommerpause": the days before
+    """"vor Ostern", "nach Pfingsten", "nach Karneval", "in den Sommerferien", "vor der Sommerpause": the days before
     a holiday (from today), the weeks after it, or the holiday itself (its next occurrence)."""
     m = _HOLIDAY.search(text)
     if m is None:
@@ -86,6 +87,9 @@ def _holiday_period(text: str, today: date, tz: ZoneInfo) -> Period | None:
         if name.startswith(("oster", "easter", "pfingst", "whitsun")):
             sunday = easter(year) + timedelta(days=0 if name.startswith(("oster", "easter")) else 49)
             return sunday - timedelta(days=7), sunday + timedelta(days=8), sunday + timedelta(days=1), sunday + timedelta(days=1)
+        if name.startswith(("karneval", "fasching", "fastnacht", "carnival", "rosenmontag")):  # Weiberfastnacht–Aschermittwoch
+            ash_wednesday = easter(year) - timedelta(days=46)
+            return ash_wednesday - timedelta(days=6), ash_wednesday + timedelta(days=1), ash_wednesday - timedelta(days=6), ash_wednesday
         if name.startswith(("sommer", "summer")):
             start, end = date(year, *SUMMER_HOLIDAYS[0]), date(year, *SUMMER_HOLIDAYS[1])
         elif name.startswith("herbst"):

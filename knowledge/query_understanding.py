@@ -16,7 +16,7 @@ from knowledge.query_vocabulary import (
     ALTERNATIVE_FORMS, AMBIGUOUS_TOWNS, ASKED_BEFORE, COMPOUND_LEGAL_SUFFIXES, EVENT_FORMAT_WORDS, GENERIC_TOPIC_WORDS, KIND_WORDS,
     KREIS_MARKERS, LEGAL_FORMS, LOOSE_TOPIC, OWN_SITUATION, PLURAL_FORMS, PREPOSITIONS,
     PROJECT_LIST_PHRASES, PROJECT_LIST_WORDS, QUERY_NOISE, STEP_BY_STEP, _same_word_family, _year_range,
-    asking_sentences, asks_about_events,
+    asking_sentences, asks_about_events, registers_own_project,
 )
 from knowledge.query_vocabulary import _kreis_variants as _kreis_variants  # re-exported: callers import it from here
 from knowledge.query_vocabulary import legal_form_key as legal_form_key  # re-exported
@@ -273,14 +273,14 @@ class Gazetteer:
             topic_words = {w for t in topics for w in self.topic_stems.get(t, set())}
             residual_words = [w for w in residual_words if not any(w.startswith(t[:5]) or t.startswith(w) for t in topic_words)]
 
-        if kind is not None and not topics:
-            topics = self._topics(tokens + expansion_tokens)
+        if kind is not None and not topics:  # an event's topic only from the asking sentence ("Fortbildungstage übrig")
+            topics = self._topics([t for t in tokens if kind != "event" or t in asking] + expansion_tokens)
         period = None
         if now is not None and (kind == "event" or asks_about_events(question)):
             period = period_in(question, now, timezone)
             if period is not None:
-                if kind is None and not topics:
-                    topics = self._topics(tokens + expansion_tokens)  # "… nächsten Monat was zum Winterdienst?"
+                if kind is None and not topics:  # "… nächsten Monat was zum Winterdienst?"
+                    topics = self._topics([t for t in tokens if t in asking] + expansion_tokens)
                 kind = "event"
                 years = (None, None)  # "2027" names the events' period, not projects' start years
                 residual_words = [w for w in residual_words if not w.isdigit() and w not in fold(period.label).split()]
@@ -288,6 +288,8 @@ class Gazetteer:
             topics = self._topics([t for t in tokens + expansion_tokens if t not in EVENT_FORMAT_WORDS])
         if kind == "event" and period is None and "definition" in asked_facts(question):
             kind = None  # "Was ist eigentlich dieses Spotlight?" asks what the format is, not for events
+        if registers_own_project(folded):  # "unser Projekt zur Friedhofsverwaltung bei euch eintragen": the portal's FAQ
+            kreise, towns, topics, list_intent = set(), set(), set(), False
         filters = QueryFilters(frozenset(kreise), frozenset(towns), frozenset(legal_forms), frozenset(topics),
                                list_intent, years[0], years[1], kind)
         return UnderstoodQuery(question, filters, residual_words, period, timezone)

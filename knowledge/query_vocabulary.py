@@ -150,7 +150,7 @@ def _same_word_family(word: str, topic_word: str) -> bool:
 # words that make a question naming a period an event question
 EVENT_CUES = re.compile(r"(?:veranstalt|termin|(?<![a-z])events?\b|webinar|workshop|konferenz|kongress|tagung|seminar|"
                         r"spotlight|stattfind|weihnachten|was\s+(?:ist|steht|geht)\b.*\b(?:los|an|geplant)\b|(?:irgend)?was\s+los\b|"
-                        r"irgendwas\b[^.?!]*\bgeplant\b|\bsessions?\b|\bcoming\s+up\b|\bupcoming\b)")
+                        r"irgendwas\b[^.?!]*\bgeplant\b|(?:irgend|et)?was\s+online\b|\bsessions?\b|\bcoming\s+up\b|\bupcoming\b)")
 # a bare period asks for events only where it is asked about: "Was gibt es nächsten Monat?", not "Muss das
 # genehmigt werden? Unser HFA tagt nächste Woche"
 _PERIOD_CUES = re.compile(r"(?:naechste|kommende|diese)[nmrs]?\s+(?:woche|monat)|(?:next|this)\s+(?:week|month)")
@@ -185,7 +185,11 @@ def asks_about_events(question: str) -> bool:
 OWN_SITUATION = re.compile(r"\b(?:wir|uns|unser\w*|ich|mein\w*|we|our)\b")
 # asking how others do it: "gibt es da schon Beispiele", "Projekte, von denen wir was abgucken könnten"
 _EXAMPLES = re.compile(r"\b(?:beispiel\w*|vorbild\w*|abgucken|abschauen|erfahrung\w*|examples?|"
-                       r"schon\s+(?:projekte|jemand|wer|kommunen|gemeinden)|andere\s+(?:kommunen|gemeinden|staedte))\b")
+                       r"schon\s+(?:projekte|jemand|wer|kommunen|gemeinden)|andere\s+(?:kommunen|gemeinden|staedte)"
+                       # "Gibt es da schon interkommunale Projekte …?", "Gibt es Kommunen, die …", "sowas schon irgendwo"
+                       r"|gibt(?:\s+es|s)\s+(?:(?:da|denn|schon|bereits|irgendwo|auch|noch|so)\s+)*(?:\w+e\s+)?"
+                       r"(?:projekte|kommunen|gemeinden|staedte|kooperationen)|(?:kommunen|gemeinden|staedte),?\s+die"
+                       r"|schon\s+irgendwo|irgendwo\s+schon)\b")
 
 
 def asks_for_examples(question: str) -> bool:
@@ -212,3 +216,33 @@ def addresses_the_service(question: str) -> bool:
     """Whether the question asks the assistant's own service ("An wen wende ich mich bei euch?",
     "Wie erreiche ich euch?"): the contact asked for is the advisory service's, not a project's."""
     return bool(_SERVICE_ADDRESSED.search(fold(question)))
+
+
+# "Gibt es sowas schon irgendwo und müssen wir die Leistungen dann ausschreiben?": two questions in one clause
+_SECOND_QUESTION = re.compile(r",?\s+(?:und|oder|and|or)\s+(?=(?:wie|was|welche\w*|wer|wo|wann|warum|muss|m(?:ü|ue)ssen|kann"
+                              r"|k(?:ö|oe)nnen|darf|d(?:ü|ue)rfen|ist|sind|geht|hat|haben|lohnt|braucht|brauchen|soll\w*"
+                              r"|w(?:ü|ue)rde\w*|how|what|who|do|does|is|are|can|must)\b)", re.I)
+
+
+def list_question(clause: str) -> str:
+    """Of an asking clause that holds several questions, the one that asks for projects ("Gibt es
+    sowas schon irgendwo"); the clause itself when none or each does."""
+    parts = _SECOND_QUESTION.split(clause)
+    listing = [p for p in parts if PROJECT_LIST_PHRASES.search(fold(p))]
+    return " ".join(listing) if listing and len(listing) < len(parts) else clause
+
+
+# the asker's own project into the portal: "unser Projekt zur Friedhofsverwaltung in eure Datenbank aufnehmen lassen"
+_REGISTER = re.compile(r"\b(?:eintrag\w*|einzutragen|eingetragen|aufnehmen\s+lassen|aufgenommen\s+werden|aufnahme|einreichen"
+                       r"|listed|add(?:ed)?|submit\w*)\b")
+_PORTAL = re.compile(r"\b(?:\w*portal\w*|\w*datenbank\w*|plattform|webseite|website|bei euch|eure[mnrs]?|euer|database)\b")
+
+
+def registers_own_project(question: str) -> bool:
+    """Whether the question asks how to get the asker's own project into the portal: the portal's
+    own FAQ answers it, not the projects on the topic it names."""
+    folded = fold(question)
+    return any(_REGISTER.search(s) and _PORTAL.search(s) for s in re.split(r"[.?!]", folded)) \
+        and bool(OWN_SITUATION.search(folded))
+# what such a question is searched with: its own words name the project's topic, which is not asked
+REGISTER_OWN_PROJECT_QUERY = "Wie kann ich unser Projekt in die Projektdatenbank des Portals aufnehmen lassen, melden, eintragen?"

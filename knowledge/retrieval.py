@@ -14,7 +14,7 @@ import numpy as np
 
 from embeddings.fusion import reciprocal_rank_fusion
 from knowledge.answers import Answer, SearchHit
-from knowledge.asked_rates import rate_unstated
+from knowledge.asked_rates import figure_unstated, rate_unstated
 from knowledge.catalog import ItemKey
 from knowledge.confidence import ConfidenceModel, Signals
 from knowledge.event_selection import (asked_event_types, asked_format, days_from, event_type_weight,
@@ -25,7 +25,7 @@ from knowledge.passage_choice import (answer_query, answering_chunk, holds_provi
                                       passage_pool)
 from knowledge.place_restrictions import distances_km, place_restricted_projects, topic_matches
 from knowledge.query_understanding import UnderstoodQuery
-from knowledge.query_vocabulary import asks_for_examples, names_events
+from knowledge.query_vocabulary import asks_for_examples, list_question, names_events
 from knowledge.regions import about_other_land
 from knowledge.question_nouns import (asking_sentences, distinctive_nouns, lexical_coverage, subject_words,
                                      unknown_nouns)
@@ -244,7 +244,7 @@ def retrieve(
     restricted_ok = True
     if filters.restricts_projects:
         # beyond the filters, the question's distinctive words must occur in the best project
-        asking = ask_clause(asking_sentences(understood.text))
+        asking = list_question(ask_clause(asking_sentences(understood.text)))  # the question that lists
         distinctive = distinctive_nouns(snapshot, understood.residual_words, asking)
         unknown = unknown_nouns(snapshot, understood.residual_words, understood.text) or \
             unknown_nouns(snapshot, understood.residual_words, asking, every=False)  # "Einfamilienhaus in Lich"
@@ -280,10 +280,10 @@ def retrieve(
         level = "low"  # "Wie kündige ich meinen Handyvertrag?", "Personalausweis im Januar, wo krieg ich nen Termin?"
     empty_period = names_asked_events and not in_period and snapshot.items[ranked[0]].kind == "event"
     level = level_in_empty_period(level, understood) if empty_period else level
-    if level == "high" and about_other_land(understood.text, snapshot.laender):
-        level = "low"  # "Förderung auch in Bayern?" on an NRW base: its rules do not answer for another Land
-    if level == "high" and rate_unstated(understood.text, snapshot.chunks[best_chunk[ranked[0]]].text):
-        level = "low"  # "Welcher Umsatzsteuersatz gilt für Speisen?": the passage found states no rate
+    if level == "high" and (about_other_land(understood.text, snapshot.laender)  # "Förderung auch in Bayern?"
+                            or rate_unstated(understood.text, snapshot.chunks[best_chunk[ranked[0]]].text)
+                            or figure_unstated(understood.text, _item_text(snapshot, ranked[0]))):
+        level = "low"  # another Land's rules; "Welcher Umsatzsteuersatz gilt für Speisen?", "Wie viel spart …?": no such figure
     return Answer(
         question=understood.text,
         answered=level == "high",

@@ -37,6 +37,7 @@ from knowledge.kinds import ITEM_KINDS, ingest_kind
 from knowledge.models import Chunk
 from knowledge.probes import IN_SCOPE_PROBES, OUT_OF_SCOPE_PROBES
 from knowledge.query_understanding import QueryFilters
+from knowledge.query_vocabulary import REGISTER_OWN_PROJECT_QUERY, registers_own_project
 from knowledge.question_vector import question_vector
 from knowledge.retrieval import Anchors, RetrievalParams, retrieve
 from knowledge.scope import IN_SCOPE_TOPICS, OUT_OF_SCOPE_TOPICS
@@ -339,6 +340,8 @@ class KnowledgeBase(CatalogQueries):
             understood = merged_question(snapshot.gazetteer, understood, *previous, now=now,
                                          timezone=self.settings.timezone)
             search_text = f"{previous[0]} {search_text}"
+        if not follow_up and registers_own_project(question):  # "unser Projekt zum Friedhof bei euch eintragen?"
+            search_text = question = REGISTER_OWN_PROJECT_QUERY
         vector = question_vector(self.encoder, snapshot.lexical, search_text, question,
                                  clause_weight=self.params.clause_weight)
         answer = retrieve(snapshot, vector, understood, k=k, model=self.confidence_model(), params=self.params,

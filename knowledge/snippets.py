@@ -55,6 +55,11 @@ FACT_CUES: dict[str, tuple[str, ...]] = {
                 "erreiche", "erreichbar", "mail", "telefon", "rufnummer", "anrufen", "contact", "who do i",
                 "whom", "phone"),
     "count": ("wie viele", "wieviele", "anzahl", "how many"),
+    # a rate asks for a percentage, not any amount ("Wie viel Prozent fördert das Land?")
+    "percent": ("prozent", "%", "foerdersatz", "foerderquote", "quote", "percent", "rate "),
+    # a deadline or an event's day asks for a day of the calendar, not a duration ("Bis wann muss der Antrag rein?")
+    "calendar": ("bis wann", "ab wann", "stichtag", "deadline", "an welchem tag", "datum", "wann findet",
+                 "wann muss", "by when", "what date"),
     "staff": ("wie viele mitarbeit", "wie viele beschaeftigt", "wie viele leute", "wie viele stellen", "wie viel personal",
               "wie viele personen arbeiten", "personalstaerke", "personalausstattung", "how many staff",
               "how many employees", "how many people work"),
@@ -69,13 +74,17 @@ _CITED_DATE = re.compile(r"\b(?:vom|of)\s+\d{1,2}\.\s*(?:[A-Za-zä]+|\d{1,2}\.)\
 _STAFF = re.compile(rf"(?:\b\d[\d.,]*|\b(?:eine?[mnr]?|{_NUMBER_WORDS}))\s+(?:[\w-]+\s+){{0,2}}?"
                     r"(?:[\w-]*(?:mitarbeit|beschäftigt|bearbeiter|kräfte|kraft\b|beamt|angestellt|lotsin|lotsen)[\w-]*"
                     r"|(?:vollzeit|teilzeit|plan)?stellen?\b|personen\b|köpfe\b|fachleute\b|leute\b)", re.I)
+_PERCENT = re.compile(r"\d[\d,]*\s*(?:%|prozent|percent)", re.I)
+_CALENDAR = re.compile(r"\b\d{1,2}\.\s*(?:\d{1,2}\.|januar|februar|märz|april|mai|juni|juli|august|september|oktober"
+                       r"|november|dezember)|\b(?:januar|februar|märz|april|mai|juni|juli|august|september|oktober"
+                       r"|november|dezember)\s+(?:19|20)\d\d\b", re.I)
 FACT_PATTERNS = {"amount": _AMOUNT, "date": _DATE, "contact": _CONTACT, "count": _COUNT, "definition": _DEFINITION,
-                 "staff": _STAFF}
+                 "staff": _STAFF, "percent": _PERCENT, "calendar": _CALENDAR}
 
 
 def _states(kind: str, sentence: str) -> bool:
     """Whether ``sentence`` states a fact of ``kind`` (the date of a cited act is none)."""
-    return bool(FACT_PATTERNS[kind].search(_CITED_DATE.sub(" ", sentence) if kind == "date" else sentence))
+    return bool(FACT_PATTERNS[kind].search(_CITED_DATE.sub(" ", sentence) if kind in ("date", "calendar") else sentence))
 
 
 _REFERRING = ("dies", "diese", "dieser", "dieses", "das ", "sie ", "er ", "es ", "dabei", "hierfür", "hierfuer",
@@ -254,7 +263,10 @@ def passage_sentences(text: str) -> tuple[str, ...]:
 
 @lru_cache(maxsize=20_000)
 def _token_set(tokenize: Callable[[str], list[str]], text: str) -> frozenset[str]:
-    return frozenset(tokenize(text))
+    return frozenset(tokenize(_PERCENT_SIGN.sub(" Prozent", text)))  # "80 %" answers "Wie viel Prozent …?"
+
+
+_PERCENT_SIGN = re.compile(r"\s*%")
 
 
 def answering_strength(text: str, query: SnippetQuery, tokenize: Callable[[str], list[str]], *,

@@ -16,9 +16,11 @@ from knowledge.chunking import chunk_document, split_sections
 from knowledge.confidence import ConfidenceModel
 from knowledge.event_selection import asked_format
 from knowledge.ingest.documents import parse_document
+from knowledge.asked_rates import figure_unstated
 from knowledge.periods import period_in
 from knowledge.question_nouns import capitalised
 from knowledge.plain_text import clean_markup, split_sentences
+from knowledge.query_vocabulary import asks_for_examples, list_question, registers_own_project
 from knowledge.question_vector import MIN_CLAUSE_WORDS, question_vector, without_command
 from knowledge.service import KnowledgeBase
 from knowledge.small_talk import small_talk_kind
@@ -104,7 +106,7 @@ def test_snippet_is_the_sentence_that_answers_not_the_opening() -> None:
     query = SnippetQuery({"machbarkeitsstudien": 3.0, "machbarkeitsstudie": 3.0}, asked_facts(question))
     snippet = make_snippet(text, query, _tokens, max_chars=200)
     assert "40.000 Euro" in snippet and not snippet.startswith("Das Programm")
-    assert asked_facts("Bis wann muss der Antrag gestellt werden?") == {"date"}
+    assert asked_facts("Bis wann muss der Antrag gestellt werden?") == {"date", "calendar"}
     assert "contact" in asked_facts("Wer ist Ansprechpartner?")
 
 
@@ -455,13 +457,16 @@ def test_project_start_and_members_asked_in_other_words(sample_kb: KnowledgeBase
     assert all(town in members.snippet for town in members.item.municipalities)
 
 
-def test_event_date_and_place_are_stated_when_asked(sample_kb: KnowledgeBase) -> None:
-    """"Wann und wo …?": the event's date and place open the snippet, whatever its description says."""
+def test_event_date_and_place_open_every_event_answer(sample_kb: KnowledgeBase) -> None:
+    """"Wann und wo …?", but also "Worum geht es …?" or "is it online?": an event's answer needs its date
+    and place, so they open the snippet whatever its description says."""
     best = sample_kb.ask("Wo und wann genau findet der Workshop zur Zweckverbandsgründung statt?", now=NOW).best
     assert best is not None and best.kind == "event"
     assert best.snippet.startswith("Termin: Mi., 15.09.2027, 09:30 Uhr, ") and "Bielefeld" in best.snippet
     about = sample_kb.ask("Worum geht es beim Workshop zur Zweckverbandsgründung?", now=NOW).best
-    assert about is not None and about.id == best.id and not about.snippet.startswith("Termin:")
+    assert about is not None and about.id == best.id and about.snippet.startswith("Termin: Mi., 15.09.2027")
+    online = sample_kb.ask("Is there an event on information security coming up, and is it online?", now=NOW).best
+    assert online is not None and online.kind == "event" and "Online (Zoom)" in online.snippet
 
 
 def test_a_count_of_staff_is_the_sentence_with_people_not_any_number() -> None:
@@ -1171,3 +1176,76 @@ def test_a_compound_of_two_known_words_is_a_known_noun() -> None:
     index = LexicalIndex([1, 2], ["Der Umsatz bleibt unter der Grenze.", "Der Vertrag mit dem Kreis regelt die Umlage."])
     assert index.joins_known_words("umsatzgrenze")
     assert not index.joins_known_words("handyvertrag") and not index.joins_known_words("kreisumlage")
+
+
+def test_asking_whether_other_municipalities_do_it_from_the_own_place(sample_kb: KnowledgeBase) -> None:
+    """The asker's own Kreis has no such project, and they ask whether other municipalities do it: the
+    projects elsewhere are the answer (with the note), not a hesitant candidate list."""
+    answer = sample_kb.ask("Ich arbeite im Ordnungsamt einer Kleinstadt im Kreis Unna, wir haben zu wenig Personal im "
+                           "Außendienst. Gibt es Kommunen, die ihren Ordnungsdienst gemeinsam organisieren?", now=NOW)
+    assert answer.level == "high" and answer.place_note is not None
+    assert answer.best is not None and answer.best.item.topic == "Ordnungsamt"
+    assert asks_for_examples("Wir sind im Kreis Euskirchen. Gibt es da schon interkommunale Projekte zum Hochwasser?")
+    assert not asks_for_examples("Wir sind im Kreis Euskirchen. Gibt es da eine Förderung?")
+
+
+def test_a_second_question_beside_the_list_question_restricts_no_project(sample_kb: KnowledgeBase) -> None:
+    """"Gibt es sowas schon irgendwo und müssen wir … ausschreiben?": the nouns of the second question
+    ("Leistungen") need not occur in the projects listed for the first."""
+    assert list_question("Gibt es sowas schon irgendwo und müssen wir die Leistungen dann ausschreiben?") \
+        == "Gibt es sowas schon irgendwo"
+    assert list_question("Gibt es Projekte zum Bauhof?") == "Gibt es Projekte zum Bauhof?"
+    answer = sample_kb.ask("Wir planen mit vier Kommunen eine gemeinsame Wirtschaftsförderungsgesellschaft, vielleicht als "
+                           "GmbH. Gibt es sowas schon irgendwo und müssen wir die Leistungen dann ausschreiben?", now=NOW)
+    assert answer.level == "high" and answer.best is not None and answer.best.item.topic == "Wirtschaftsförderung"
+
+
+def test_registering_the_own_project_is_answered_by_the_portal(sample_kb: KnowledgeBase) -> None:
+    """The topic of the asker's own project ("Friedhofsverwaltung") is not what is asked: how to get it
+    into the portal is, and the portal's FAQ answers it."""
+    question = ("Wir würden unser Projekt zur gemeinsamen Friedhofsverwaltung gern bei euch in die Datenbank "
+                "aufnehmen lassen. Wie geht das?")
+    answer = sample_kb.ask(question, now=NOW)
+    assert answer.question == question and answer.level == "high" and not answer.filters.topics
+    assert answer.best is not None and answer.best.id == "F21"
+    assert registers_own_project("Wie kriege ich unser Kooperationsprojekt auf das Portal eingetragen?")
+    assert not registers_own_project("Wir wollen ein gemeinsames Portal, über das Bürger Schäden melden können.")
+    assert not registers_own_project("Gibt es Projekte zur Friedhofsverwaltung in der Datenbank?")
+
+
+def test_a_rate_is_a_percentage_and_a_deadline_a_day() -> None:
+    funding = ("Im Programm stehen jährlich 6 Millionen Euro zur Verfügung. Gefördert wird das Land der Kooperation. "
+               "Der Regelfördersatz beträgt 80 %. Der Höchstbetrag liegt bei 150.000 Euro.")
+    question = "Wie viel Prozent fördert das Land?"
+    assert {"amount", "percent"} <= asked_facts(question)
+    query = SnippetQuery({"prozent": 2.0, "foerdert": 2.0, "land": 1.0}, asked_facts(question))
+    assert make_snippet(funding, query, _tokens, max_chars=60).lstrip("… ").startswith("Der Regelfördersatz beträgt 80 %")
+    deadlines = ("Ein Beratungsgespräch sollte spätestens vier Wochen vor dem Stichtag stattfinden. "
+                 "Für die Anträge gelten der 31. März 2027 und der 30. September 2027.")
+    question = "Bis wann muss der Förderantrag spätestens rein?"
+    query = SnippetQuery({"spaetestens": 2.0, "foerderantrag": 2.0, "antraege": 1.0}, asked_facts(question))
+    assert "31. März 2027" in make_snippet(deadlines, query, _tokens, max_chars=90)
+
+
+def test_a_figure_the_item_does_not_state_is_no_answer(sample_kb: KnowledgeBase) -> None:
+    """"Wie viel spart …?", "Wie viele Leute arbeiten …?": the project found is on the subject, but
+    states no such figure, so it is a candidate, not an answer."""
+    assert figure_unstated("Wie viel spart die gemeinsame Vergabestelle pro Jahr?", "Die Kosten: 600 Euro je Verfahren.")
+    assert not figure_unstated("Wie viel spart das im Jahr?", "Dadurch sparen die Kommunen rund 40.000 Euro im Jahr.")
+    assert not figure_unstated("Was kostet die Teilnahme?", "Die Teilnahme ist kostenfrei.")
+    assert not figure_unstated("Seit wann gibt es das und wie viele Stellen hat es?", "Seit 2019 arbeiten sie zusammen.")
+    assert not figure_unstated("Gibt es Beispiele aus dem Münsterland, wo Kommunen bei der Vergabe zusammenarbeiten, "
+                               "und wie viel spart man damit?", "Die Kosten: 600 Euro je Verfahren.")
+    answer = sample_kb.ask("Wie viele Leute arbeiten im gemeinsamen Rechnungsprüfungsamt?", now=NOW)
+    assert answer.level == "low" and answer.hits
+
+
+def test_carnival_and_a_topic_outside_the_asking_sentence(sample_kb: KnowledgeBase) -> None:
+    """"nach Karneval": the weeks after Ash Wednesday; "Fortbildungstage übrig" beside "Ist vor Weihnachten
+    noch was?" is the asker's context, not the topic of the events asked for."""
+    period = period_in("Gibt es nach Karneval irgendwelche Workshops?", NOW)
+    assert period is not None and period.start.date().isoformat() == "2027-02-10"
+    assert (period.end - period.start).days == 56
+    answer = sample_kb.ask("Ist vor Weihnachten noch was? Ich hab im Dezember noch Fortbildungstage übrig", now=NOW)
+    assert not answer.filters.topics and answer.level == "high"
+    assert answer.best is not None and answer.best.kind == "event" and answer.best.item.start.month == 12
