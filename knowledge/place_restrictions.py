@@ -8,7 +8,9 @@ from dataclasses import replace
 from embeddings.lexical import fold
 from knowledge.answers import PlaceNote
 from knowledge.query_understanding import QueryFilters
+from knowledge.query_vocabulary import OWN_SITUATION, asking_sentences
 from knowledge.search_index import SearchSnapshot
+from knowledge.snippets import ask_clause
 
 
 def topic_matches(topic: str, topics: frozenset[str]) -> bool:
@@ -64,3 +66,12 @@ def distances_km(snapshot: SearchSnapshot, projects: list, towns: frozenset[str]
         if known:
             out[project.key] = min(known)
     return out
+
+
+def place_is_asked(question: str, filters: QueryFilters) -> bool:
+    """Whether the clause that asks names the place and does not speak of the asker ("Wer ist
+    Ansprechpartner für das Standesamt im Kreis Borken und …?"), unlike "Wir sind eine Gemeinde im
+    Vogelsberg und … – wie geht man vor?", where the place is the asker's context."""
+    clause = fold(ask_clause(asking_sentences(question)))
+    names = [fold(name).split()[-1] for name in (*filters.towns, *filters.kreise)]
+    return not OWN_SITUATION.search(clause) and any(len(n) >= 4 and n in clause for n in names)

@@ -205,7 +205,7 @@ LOOSE_TOPIC = re.compile(r"\b(?:oder so(?: was| etwas)?|oder (?:so )?(?:was |etw
 
 _SERVICE_ADDRESSED = re.compile(r"\b(?:euch|euer|eure[mnrs]?|(?:habt|koennt|seid|bietet|macht)\s+ihr"
                                 r"|(?:reach|contact|call|email)\s+you|advisory\s+service)\b"
-                                r"|(?<![a-z])(?:beratungsstelle|geschaeftsstelle|kompetenzzentrum)"  # not "Seniorenberatungsstelle"
+                                r"|(?<![a-z])(?:beratungsstelle|geschaeftsstelle|kompetenzzentrum|ikz[- ]?beratung)"  # not "Seniorenberatungsstelle"
                                 # asking for help as such: "an wen …, wenn ich Unterstützung brauche?", "wo kriegen wir Beratung?"
                                 r"|\b(?:hilfe|unterstuetzung|beratung|rat)\s+(?:brauch|benoetig|such)\w*"
                                 r"|\b(?:wo|wie|wer)\s+(?:bekomm|krieg|find|erhalt|gibt)\w*\s+(?:ich|wir|man|es|uns|mir)\s+"
@@ -235,14 +235,23 @@ def list_question(clause: str) -> str:
 # the asker's own project into the portal: "unser Projekt zur Friedhofsverwaltung in eure Datenbank aufnehmen lassen"
 _REGISTER = re.compile(r"\b(?:eintrag\w*|einzutragen|eingetragen|aufnehmen\s+lassen|aufgenommen\s+werden|aufnahme|einreichen"
                        r"|listed|add(?:ed)?|submit\w*)\b")
-_PORTAL = re.compile(r"\b(?:\w*portal\w*|\w*datenbank\w*|plattform|webseite|website|bei euch|eure[mnrs]?|euer|database)\b")
+_PORTAL = re.compile(r"\b(?:portal|projektdatenbank|bei euch|eure[mnrs]?|euer|your (?:portal|database|site))\b")
+# a database or website of any kind only with a project named beside it: "unsere Daten in die Datenbank eintragen" is none
+_SITE = re.compile(r"\b(?:\w*datenbank\w*|plattform|webseite|website|database)\b")
+_PROJECT = re.compile(r"projekt|kooperation|koop\b|vorhaben|initiative|zusammenarbeit|project")
+_NOT_A_PROJECT = re.compile(r"newsletter|verteiler|abonn|veranstaltung|webinar|workshop|seminar|termin|konferenz|event")
+
+
+def _registers(sentence: str) -> bool:
+    return bool(_REGISTER.search(sentence) and not _NOT_A_PROJECT.search(sentence)
+                and (_PORTAL.search(sentence) or (_SITE.search(sentence) and _PROJECT.search(sentence))))
 
 
 def registers_own_project(question: str) -> bool:
-    """Whether the question asks how to get the asker's own project into the portal: the portal's
-    own FAQ answers it, not the projects on the topic it names."""
+    """Whether the question asks how to get the asker's own project into the portal ("unser Projekt
+    bei euch eintragen lassen"): the portal's own FAQ answers it, not the projects on its topic."""
     folded = fold(question)
-    return any(_REGISTER.search(s) and _PORTAL.search(s) for s in re.split(r"[.?!]", folded)) \
+    return any(_registers(s) for s in re.split(r"[.?!]", folded)) \
         and bool(OWN_SITUATION.search(folded))
 # what such a question is searched with: its own words name the project's topic, which is not asked
 REGISTER_OWN_PROJECT_QUERY = "Wie kann ich unser Projekt in die Projektdatenbank des Portals aufnehmen lassen, melden, eintragen?"

@@ -23,7 +23,7 @@ from knowledge.event_selection import (asked_event_types, asked_format, days_fro
 from knowledge.item_facts import item_facts
 from knowledge.passage_choice import (answer_query, answering_chunk, holds_provision, names_statute,
                                       passage_pool)
-from knowledge.place_restrictions import distances_km, place_restricted_projects, topic_matches
+from knowledge.place_restrictions import distances_km, place_is_asked, place_restricted_projects, topic_matches
 from knowledge.query_understanding import UnderstoodQuery
 from knowledge.query_vocabulary import asks_for_examples, list_question, names_events
 from knowledge.regions import about_other_land
@@ -97,9 +97,9 @@ def retrieve(
     lexical_scores = snapshot.lexical.all_scores(text)  # computed once, used for ranking and confidence
     lexical_top = snapshot.lexical.top(lexical_scores, params.pool)
     candidates = {cid for cid, _ in dense_top} | {cid for cid, _ in lexical_top}
-    if filters.places and not filters.list_intent and len(understood.text.split()) > CONTEXT_WORDS:
-        # "Wir sind eine Gemeinde im Vogelsberg und … wie geht man vor?": the place is context
-        filters = replace(filters, kreise=frozenset(), towns=frozenset())
+    if filters.places and not filters.list_intent and len(understood.text.split()) > CONTEXT_WORDS \
+            and not place_is_asked(understood.text, filters):  # "Wir sind im Vogelsberg und … wie geht man vor?"
+        filters = replace(filters, kreise=frozenset(), towns=frozenset())  # the place is context
         understood = replace(understood, filters=filters)
     filtered_projects, place_note = place_restricted_projects(snapshot, filters)
     in_period = events_in_period(snapshot, understood)

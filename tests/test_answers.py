@@ -20,7 +20,8 @@ from knowledge.asked_rates import figure_unstated
 from knowledge.periods import period_in
 from knowledge.question_nouns import capitalised
 from knowledge.plain_text import clean_markup, split_sentences
-from knowledge.query_vocabulary import asks_for_examples, list_question, registers_own_project
+from knowledge.place_restrictions import place_is_asked
+from knowledge.query_vocabulary import asks_for_examples, list_question, names_events, registers_own_project
 from knowledge.question_vector import MIN_CLAUSE_WORDS, question_vector, without_command
 from knowledge.service import KnowledgeBase
 from knowledge.small_talk import small_talk_kind
@@ -1211,6 +1212,8 @@ def test_registering_the_own_project_is_answered_by_the_portal(sample_kb: Knowle
     assert registers_own_project("Wie kriege ich unser Kooperationsprojekt auf das Portal eingetragen?")
     assert not registers_own_project("Wir wollen ein gemeinsames Portal, über das Bürger Schäden melden können.")
     assert not registers_own_project("Gibt es Projekte zur Friedhofsverwaltung in der Datenbank?")
+    assert not registers_own_project("Wir wollen unsere Daten in die gemeinsame Datenbank eintragen – AV-Vertrag nötig?")
+    assert not registers_own_project("Wie kann ich mich bei euch für den Newsletter eintragen?")
 
 
 def test_a_rate_is_a_percentage_and_a_deadline_a_day() -> None:
@@ -1249,3 +1252,21 @@ def test_carnival_and_a_topic_outside_the_asking_sentence(sample_kb: KnowledgeBa
     answer = sample_kb.ask("Ist vor Weihnachten noch was? Ich hab im Dezember noch Fortbildungstage übrig", now=NOW)
     assert not answer.filters.topics and answer.level == "high"
     assert answer.best is not None and answer.best.kind == "event" and answer.best.item.start.month == 12
+
+
+def test_a_place_in_the_asking_clause_is_no_context(sample_kb: KnowledgeBase) -> None:
+    """A long question whose asking clause names the place ("… Standesamt im Kreis Borken und wie ist die
+    Telefonnummer?") restricts to it: Kreis Borken has no Standesamt project, so the others are
+    candidates with a note, not the answer; "Wir sind … im Kreis Borken und …" stays the asker's context."""
+    answer = sample_kb.ask("Wer ist Ansprechpartner für das gemeinsame Standesamt im Kreis Borken und wie ist "
+                           "die Telefonnummer?", now=NOW)
+    assert answer.filters.kreise == {"Kreis Borken"} and answer.place_note is not None and answer.level == "low"
+    assert not place_is_asked("Wir sind eine kleine Gemeinde im Kreis Borken und überlegen, ein gemeinsames "
+                              "Standesamt zu gründen. Wie geht man da vor?", answer.filters)
+
+
+def test_online_offers_money_and_the_advisory_service_in_other_words(sample_kb: KnowledgeBase) -> None:
+    assert names_events("Gibt es im März irgendwas online zum Thema Datenschutz?")
+    assert addresses_the_service("Telefonnummer der IKZ-Beratung?")
+    answer = sample_kb.ask("Is there any money from the state of NRW for towns that want to work together?", now=NOW)
+    assert answer.best is not None and answer.best.id in ("F06", "D03-foerderung-ikz-nrw")
