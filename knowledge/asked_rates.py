@@ -12,6 +12,8 @@ from __future__ import annotations
 import re
 
 from embeddings.lexical import fold
+from knowledge.query_vocabulary import SECOND_QUESTION
+from knowledge.snippets import FACT_PATTERNS
 
 _TAX_RATE_ASKED = re.compile(r"\w*(?:steuer|hebe)(?:satz|saetze)\b|\bwie hoch (?:ist|sind) (?:\w+ ){0,2}\w*steuer\b"
                              r"|\b(?:tax|vat) rates?\b")
@@ -42,15 +44,8 @@ _SAVING_ASKED = re.compile(r"\b(?:was|wie ?viel|how much)\s+(?:\w+\s+){0,4}(?:sp
 _STAFF_ASKED = re.compile(r"\bwie ?viele\s+(?:\w+\s+)?(?:mitarbeit|beschaeftigt|leute|stellen|personen arbeiten|vollzeit)"
                           r"|\bhow many (?:staff|employees|people work)")
 _SAVING = re.compile(r"spar|günstiger|weniger|sank|gesunken|reduz|sav", re.I)
-_STAFF_STATED = re.compile(r"(?:\b\d[\d.,]*|\b(?:eine?[mnr]?|zwei|drei|vier|fünf|sechs|sieben|acht|neun|zehn|elf|zwölf))\s+"
-                           r"(?:[\w-]+\s+){0,2}?(?:[\w-]*(?:mitarbeit|beschäftigt|bearbeiter|kräfte|kraft\b|beamt|angestellt"
-                           r"|lotsin|lotsen|manager|beauftragt)[\w-]*|(?:vollzeit|teilzeit|plan)?stellen?\b|personen\b)", re.I)
-
-
 _MONEY = re.compile(r"\d[\d.,]*\s*(?:(?:mio|mrd|millionen|milliarden|tsd|tausend)\.?\s*)?(?:euro|eur\b|€)"
                     r"|kostenlos|kostenfrei|gebührenfrei|unentgeltlich|keine kosten|free of charge", re.I)
-_PARTS = re.compile(r"[?!.]\s+|,?\s+(?:und|oder|and|or)\s+(?=(?:wie|was|welche\w*|wer|wo|wann|seit|bis|ab|ist|sind|gibt|how"
-                    r"|what|who|when)\b)")
 FIGURE_QUESTION_WORDS = 16  # a longer message asks more than the figure ("Gibt es Beispiele … und was hat das gebracht?")
 
 
@@ -63,8 +58,8 @@ def figure_unstated(question: str, item_text: str) -> bool:
         return False
     cues = ((_COST_ASKED, lambda s: _MONEY.search(s)),
             (_SAVING_ASKED, lambda s: _SAVING.search(s) and (_MONEY.search(s) or _PERCENTAGE.search(s))),
-            (_STAFF_ASKED, lambda s: _STAFF_STATED.search(s)))
-    parts = [p for p in _PARTS.split(folded) if p.strip()]
+            (_STAFF_ASKED, lambda s: FACT_PATTERNS["staff"].search(s)))
+    parts = [p for sentence in re.split(r"[?!.]\s+", folded) for p in SECOND_QUESTION.split(sentence) if p.strip()]
     if not parts or not all(any(cue.search(p) for cue, _ in cues) for p in parts):
         return False  # "Seit wann gibt es … und wie viele Stellen hat die?": the year answers a part
     wanted = [states for cue, states in cues if cue.search(folded)]

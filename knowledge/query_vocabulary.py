@@ -219,15 +219,15 @@ def addresses_the_service(question: str) -> bool:
 
 
 # "Gibt es sowas schon irgendwo und müssen wir die Leistungen dann ausschreiben?": two questions in one clause
-_SECOND_QUESTION = re.compile(r",?\s+(?:und|oder|and|or)\s+(?=(?:wie|was|welche\w*|wer|wo|wann|warum|muss|m(?:ü|ue)ssen|kann"
-                              r"|k(?:ö|oe)nnen|darf|d(?:ü|ue)rfen|ist|sind|geht|hat|haben|lohnt|braucht|brauchen|soll\w*"
-                              r"|w(?:ü|ue)rde\w*|how|what|who|do|does|is|are|can|must)\b)", re.I)
+SECOND_QUESTION = re.compile(r",?\s+(?:und|oder|and|or)\s+(?=(?:wie|was|welche\w*|wer|wo|wann|warum|seit|bis|ab|gibt|muss"
+                             r"|m(?:ü|ue)ssen|kann|k(?:ö|oe)nnen|darf|d(?:ü|ue)rfen|ist|sind|geht|hat|haben|lohnt|braucht"
+                             r"|brauchen|soll\w*|w(?:ü|ue)rde\w*|how|what|who|when|do|does|is|are|can|must)\b)", re.I)
 
 
 def list_question(clause: str) -> str:
     """Of an asking clause that holds several questions, the one that asks for projects ("Gibt es
     sowas schon irgendwo"); the clause itself when none or each does."""
-    parts = _SECOND_QUESTION.split(clause)
+    parts = SECOND_QUESTION.split(clause)
     listing = [p for p in parts if PROJECT_LIST_PHRASES.search(fold(p))]
     return " ".join(listing) if listing and len(listing) < len(parts) else clause
 
