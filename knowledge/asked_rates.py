@@ -32,7 +32,10 @@ def rate_unstated(question: str, passage: str) -> bool:
     no pay grade or amount)."""
     folded = fold(question)
     if _TAX_RATE_ASKED.search(folded):  # a percentage beside the tax or rate ("Hebesatz von 380 Prozent")
-        return not any(_PERCENTAGE.search(s) and _TAXED.search(s) for s in _SENTENCE_END.split(passage))
+        # the tax named ("Grunderwerbsteuer", not "Gewerbesteuer"), or the rate of it ("Gewerbesteuerhebesatz": "Hebesatz")
+        taxes = {part for tax, rate in re.findall(r"\b(\w{3,}steuer)(\w*)", folded) for part in (tax, rate) if len(part) >= 5}
+        return not any(_PERCENTAGE.search(s) and (any(t in fold(s) for t in taxes) if taxes else _TAXED.search(s))
+                       for s in _SENTENCE_END.split(passage))
     if _GRADE_ASKED.search(folded):  # "Welche Besoldungsgruppe …?": a grade, not any amount of money
         return not _GRADE.search(passage)
     return bool(_PAY_ASKED.search(folded)) and not (_GRADE.search(passage) or _PAY.search(passage))

@@ -16,7 +16,7 @@ from knowledge.chunking import chunk_document, split_sections
 from knowledge.confidence import ConfidenceModel
 from knowledge.event_selection import asked_format
 from knowledge.ingest.documents import parse_document
-from knowledge.asked_rates import figure_unstated
+from knowledge.asked_rates import figure_unstated, rate_unstated
 from knowledge.periods import period_in
 from knowledge.question_nouns import capitalised
 from knowledge.plain_text import clean_markup, split_sentences
@@ -1270,3 +1270,17 @@ def test_online_offers_money_and_the_advisory_service_in_other_words(sample_kb: 
     assert addresses_the_service("Telefonnummer der IKZ-Beratung?")
     answer = sample_kb.ask("Is there any money from the state of NRW for towns that want to work together?", now=NOW)
     assert answer.best is not None and answer.best.id in ("F06", "D03-foerderung-ikz-nrw")
+
+
+def test_a_guide_passage_stating_the_asked_fact_is_shown(sample_kb: KnowledgeBase) -> None:
+    """"Wie hoch ist der Fördersatz …?": of the funding guide's passages, the one stating the rate (the
+    table of rates) is shown, not the worked example that is merely as close to the question."""
+    best = sample_kb.ask("Wie hoch ist der Fördersatz bei der IKZ-Förderung vom Land?", now=NOW).best
+    assert best is not None and best.section == "Fördersatz und Höchstbeträge" and "80 %" in best.snippet
+
+
+def test_a_named_tax_rate_must_be_that_tax() -> None:
+    question = "Wie hoch ist die Grunderwerbsteuer in Hessen?"
+    assert rate_unstated(question, "Der Hebesatz der Gewerbesteuer liegt bei 380 Prozent.")
+    assert not rate_unstated(question, "Die Grunderwerbsteuer beträgt in Hessen 6 Prozent.")
+    assert not rate_unstated("Welcher Hebesatz gilt?", "Der Hebesatz liegt bei 380 Prozent.")
